@@ -1,0 +1,312 @@
+"""Discover snippets, decide what must re-run, run it in parallel and store the outputs.
+
+Layout of the output folder (gitignored, default `build/outputs/`):
+
+    .store/<key>/                     one finished run: stdout.txt, <section>.txt,
+                                      values.json, figures.json, <figure>.svg, meta.json
+    <chapter>/<nn>_<topic>  ->  ../.store/<key>     a symlink, replaced atomically
+    runs.json                         what the last build did, for the "Execution times" page
+
+A run writes into a temporary folder; only a successful run is moved into the store and
+only then is the symlink switched, so a failed or interrupted run leaves the last good
+outputs in place. The key hashes everything a snippet's result depends on: its bytes, the
+local modules it imports, the dependency lock file, the Python version and this runner.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+RUNNER_DIR = Path(__file__).resolve().parent
+CHILD = RUNNER_DIR / "child.py"
+SNIPPET_NAME = "[0-9][0-9]_*.py"
+KEEP_PER_SNIPPET = 3
+DEFAULT_TIMEOUT = 60.0
+
+
+class RunnerError(Exception):
+    """One or more snippets failed; the message names each file and line."""
+
+
+@dataclass
+class SnippetResult:
+    id: str
+    path: str
+    status: str  # "ran", "cached" or "failed"
+    seconds: float
+    key: str
+    error: str = ""
+
+
+@dataclass
+class Project:
+    root: Path
+    snippets_dir: Path | None = None
+    output_dir: Path | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    lock_file: Path | None = None
+    style_file: Path | None = None
+    _env: dict | None = field(default=None, repr=False)
+
+    def __post_init__(self):
+        self.root = Path(self.root).resolve()
+        self.snippets_dir = Path(self.snippets_dir or self.root / "snippets").resolve()
+        self.output_dir = Path(self.output_dir or self.root / "build" / "outputs").resolve()
+        self.lock_file = Path(self.lock_file or self.root / "requirements.txt")
+        self.style_file = Path(self.style_file or self.snippets_dir / "site.mplstyle")
+
+    # ---- discovery -------------------------------------------------------------------
+
+    def snippets(self) -> list[Path]:
+        return sorted(self.snippets_dir.glob(f"*/{SNIPPET_NAME}"))
+
+    def snippet_id(self, path: Path) -> str:
+        return path.relative_to(self.snippets_dir).with_suffix("").as_posix()
+
+    def display_path(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def local_imports(self, path: Path, seen: set[Path] | None = None) -> list[Path]:
+        """Files of local modules that path imports, transitively (snippets dir only)."""
+        seen = set() if seen is None else seen
+        try:
+            tree = ast.parse(path.read_bytes(), str(path))
+        except SyntaxError:
+            return []
+        names = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+        found = []
+        for name in sorted(names):
+            for folder in (path.parent, self.snippets_dir):
+                for candidate in (folder / f"{name}.py", folder / name / "__init__.py"):
+                    if candidate.is_file() and candidate not in seen:
+                        seen.add(candidate)
+                        found.append(candidate)
+                        found.extend(self.local_imports(candidate, seen))
+        return found
+
+    def key(self, path: Path) -> str:
+        digest = hashlib.sha256()
+        digest.update(sys.version.encode())
+        for extra in (CHILD, self.lock_file, self.style_file, Path(__file__)):
+            digest.update(extra.read_bytes() if extra.is_file() else b"-")
+        for file in [path, *self.local_imports(path)]:
+            digest.update(file.name.encode() + b"\0" + file.read_bytes())
+        return digest.hexdigest()[:20]
+
+    # ---- environment of a snippet process -----------------------------------------------
+
+    def mpl_config_dir(self) -> Path:
+        """A MPLCONFIGDIR whose matplotlibrc is the site style plus deterministic SVG."""
+        folder = self.output_dir / ".mplconfig"
+        folder.mkdir(parents=True, exist_ok=True)
+        style = self.style_file.read_text() if self.style_file.is_file() else ""
+        rc = style + "\nbackend: agg\nsvg.hashsalt: keras-regularization\nsvg.fonttype: path\n"
+        rc_file = folder / "matplotlibrc"
+        if not rc_file.is_file() or rc_file.read_text() != rc:
+            write_atomic(rc_file, rc)
+        return folder
+
+    def child_env(self) -> dict[str, str]:
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("PYTHON", "MPL", "TF_", "KERAS_"))
+        }
+        env.update(
+            PYTHONHASHSEED="0",
+            PYTHONDONTWRITEBYTECODE="1",
+            PYTHONUNBUFFERED="1",
+            MPLBACKEND="agg",
+            MPLCONFIGDIR=str(self.mpl_config_dir()),
+            KERAS_BACKEND="tensorflow",
+            KERAS_HOME=str(self.output_dir / ".keras-home"),
+            CUDA_VISIBLE_DEVICES="-1",
+            TF_CPP_MIN_LOG_LEVEL="3",
+            TF_DETERMINISTIC_OPS="1",
+            TF_NUM_INTRAOP_THREADS="1",
+            TF_NUM_INTEROP_THREADS="1",
+            OMP_NUM_THREADS="1",
+            OPENBLAS_NUM_THREADS="1",
+            MKL_NUM_THREADS="1",
+            NO_PROXY="*",
+            HTTP_PROXY="http://127.0.0.1:9",
+            HTTPS_PROXY="http://127.0.0.1:9",
+        )
+        return env
+
+    # ---- running -----------------------------------------------------------------------
+
+    def store(self) -> Path:
+        return self.output_dir / ".store"
+
+    def link(self, snippet_id: str) -> Path:
+        return self.output_dir / snippet_id
+
+    def run_one(self, path: Path, force: bool = False) -> SnippetResult:
+        snippet_id = self.snippet_id(path)
+        key = self.key(path)
+        stored = self.store() / key
+        display = self.display_path(path)
+        if not force and (stored / "meta.json").is_file():
+            meta = json.loads((stored / "meta.json").read_text())
+            point_link(self.link(snippet_id), stored)
+            return SnippetResult(snippet_id, display, "cached", meta["seconds"], key)
+
+        self.store().mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{path.stem}-", dir=self.store()))
+        started = time.perf_counter()
+        try:
+            error = self.execute(path, tmp)
+            seconds = round(time.perf_counter() - started, 2)
+            if error:
+                return SnippetResult(snippet_id, display, "failed", seconds, key, error)
+            meta = {"id": snippet_id, "path": display, "key": key, "seconds": seconds}
+            (tmp / "meta.json").write_text(json.dumps(meta, indent=1))
+            if stored.exists():
+                shutil.rmtree(stored)
+            os.replace(tmp, stored)
+            point_link(self.link(snippet_id), stored)
+            return SnippetResult(snippet_id, display, "ran", seconds, key)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def execute(self, path: Path, outdir: Path) -> str:
+        """Run the snippet in a new process; return an error message, or "" on success."""
+        display = self.display_path(path)
+        timeout = snippet_timeout(path, self.timeout)
+        process = subprocess.Popen(
+            [sys.executable, str(CHILD), str(path), str(outdir)],
+            cwd=str(outdir),
+            env=self._env or self.child_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        try:
+            _, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            return f"{display}: exceeded its timeout of {timeout:g} s and was stopped"
+        error_file = outdir / "error.json"
+        if error_file.is_file():
+            error = json.loads(error_file.read_text())
+            where = f"{display}:{error['line']}" if error["line"] else display
+            tail = "\n".join("    " + line for line in error["traceback"].rstrip().splitlines())
+            return f"{where}: {error['type']}: {error['message']}\n{tail}"
+        if process.returncode != 0:
+            last = "\n".join(stderr.decode(errors="replace").strip().splitlines()[-8:])
+            return f"{display}: the snippet process exited with code {process.returncode}\n{last}"
+        return ""
+
+    def run(self, only: list[str] | None = None, force: bool = False) -> list[SnippetResult]:
+        """Run (or take from the cache) every snippet; raise RunnerError if any failed."""
+        snippets = self.snippets()
+        if only:
+            snippets = [p for p in snippets if self.snippet_id(p) in only or str(p) in only]
+        workers = max(1, min(self.jobs, len(snippets)))
+        self._env = self.child_env()
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(lambda p: self.run_one(p, force), snippets))
+        if not only:
+            self.prune({self.snippet_id(p) for p in snippets})
+        write_atomic(
+            self.output_dir / "runs.json",
+            json.dumps([asdict(r) for r in results], indent=1),
+        )
+        failed = [r for r in results if r.status == "failed"]
+        if failed:
+            listing = "\n".join(r.error for r in failed)
+            raise RunnerError(
+                f"{len(failed)} of {len(results)} snippet(s) failed; "
+                f"their last good outputs were kept:\n{listing}"
+            )
+        return results
+
+    def prune(self, live_ids: set[str]):
+        """Drop links of deleted snippets and all but a few unused runs per snippet."""
+        if not self.output_dir.is_dir():
+            return
+        for link in self.output_dir.glob("*/*"):
+            if link.is_symlink() and link.relative_to(self.output_dir).as_posix() not in live_ids:
+                link.unlink()
+        in_use = {link.resolve() for link in self.output_dir.glob("*/*") if link.is_symlink()}
+        by_id: dict[str, list[tuple[float, Path]]] = {}
+        for meta in self.store().glob("*/meta.json"):
+            run_dir = meta.parent
+            if run_dir.resolve() in in_use:
+                continue
+            snippet_id = json.loads(meta.read_text()).get("id", "")
+            by_id.setdefault(snippet_id, []).append((meta.stat().st_mtime, run_dir))
+        for snippet_id, runs in by_id.items():
+            keep = KEEP_PER_SNIPPET if snippet_id in live_ids else 0
+            for _, run_dir in sorted(runs, reverse=True)[keep:]:
+                shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def snippet_timeout(path: Path, default: float) -> float:
+    """A snippet may raise its own limit with a line `# runner: timeout=SECONDS`."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# runner: timeout="):
+            return float(line.split("=", 1)[1])
+    return default
+
+
+def point_link(link: Path, target: Path):
+    """Atomically make link a relative symlink to target."""
+    link.parent.mkdir(parents=True, exist_ok=True)
+    relative = os.path.relpath(target, link.parent)
+    if link.is_symlink() and os.readlink(link) == relative:
+        return
+    if link.exists() and not link.is_symlink():
+        shutil.rmtree(link)
+    tmp = link.with_name(f".{link.name}.{os.getpid()}.link")
+    if tmp.is_symlink():
+        tmp.unlink()
+    os.symlink(relative, tmp)
+    os.replace(tmp, link)
+
+
+def write_atomic(path: Path, text: str):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def run(root: Path | str = ".", **options) -> list[SnippetResult]:
+    """Run every snippet of the project at root (see Project for the options)."""
+    only = options.pop("only", None)
+    force = options.pop("force", False)
+    return Project(Path(root), **options).run(only=only, force=force)
+
+
+def load_values(snippet_id: str, output_dir: Path | str | None = None) -> dict:
+    """The values.json of a snippet's last good run."""
+    base = Path(output_dir) if output_dir else Path(__file__).resolve().parents[1] / "build" / "outputs"
+    path = base / snippet_id / "values.json"
+    if not path.is_file():
+        raise RunnerError(f"no outputs for snippet {snippet_id!r} (looked for {path})")
+    return json.loads(path.read_text())

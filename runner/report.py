@@ -1,0 +1,25 @@
+"""The "Execution times" page, as Markdown, from the runs.json of the last build."""
+
+
+def execution_times(runs: list[dict], versions: str) -> str:
+    total = sum(run["seconds"] for run in runs)
+    ran = sum(run["status"] == "ran" for run in runs)
+    rows = "\n".join(
+        f"| [`{run['path']}`]({run['path']}) | {run['seconds']:.2f} | "
+        f"{'cache' if run['status'] == 'cached' else 'this build'} |"
+        for run in sorted(runs, key=lambda run: run["path"])
+    )
+    return f"""# Execution times
+
+Every example on this site is a file in `snippets/` that the build runs in its own process
+({versions}; one TensorFlow thread per snippet, two snippets at a time). A snippet re-runs only
+when its code, a local module it imports, the pinned dependency set or the Python version
+changes; otherwise its outputs come from the cache.
+
+In the last build, {ran} of {len(runs)} snippets ran and the others came from the cache.
+The times are those of each snippet's last run, imports included: {total:.1f} s in all.
+
+| Snippet | Run time (s) | Outputs from |
+| --- | ---: | --- |
+{rows}
+"""

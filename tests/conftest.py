@@ -1,0 +1,64 @@
+"""Shared fixtures: the project's snippet outputs (run once per session, cached) and a
+factory for throwaway projects used by the bad-input tests."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from runner.engine import Project
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Outputs:
+    """Read access to the last good outputs of the project's snippets."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self.results = {r.id: r for r in project.run()}
+
+    def folder(self, snippet_id):
+        return self.project.output_dir / snippet_id
+
+    def values(self, snippet_id):
+        return json.loads((self.folder(snippet_id) / "values.json").read_text())
+
+    def stdout(self, snippet_id, section="stdout"):
+        return (self.folder(snippet_id) / f"{section}.txt").read_text()
+
+
+@pytest.fixture(scope="session")
+def outputs():
+    """Runs every snippet that is not already cached; fails with the runner's message."""
+    return Outputs(Project(ROOT))
+
+
+@pytest.fixture
+def make_project(tmp_path):
+    """Build a small project in tmp_path: the real mkdocs.yml, hooks and runner, with the
+    given snippets {"chapter/01_x.py": source} and pages {"page.md": markdown}."""
+
+    def make(snippets=None, pages=None, nav=None):
+        for folder in ("hooks", "runner", "overrides"):
+            shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(ROOT / "docs" / "stylesheets", tmp_path / "docs" / "stylesheets")
+        (tmp_path / "snippets").mkdir()
+        shutil.copy(ROOT / "snippets" / "site.mplstyle", tmp_path / "snippets" / "site.mplstyle")
+        for name, source in (snippets or {}).items():
+            path = tmp_path / "snippets" / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(source)
+        pages = pages or {"index.md": "# Home\n"}
+        for name, text in pages.items():
+            (tmp_path / "docs" / name).write_text(text)
+        config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+        config["nav"] = nav or [{name.removesuffix(".md").title(): name} for name in pages] + [
+            {"Execution times": "execution-times.md"}
+        ]
+        (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+        return tmp_path
+
+    return make

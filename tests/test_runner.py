@@ -1,0 +1,202 @@
+"""The runner: outputs, cache, isolation, determinism and every bad-input case.
+
+Each test uses throwaway snippets in a temporary project, small enough to run without
+TensorFlow, so this file stays fast.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from runner.engine import Project, RunnerError
+from runner.__main__ import main as cli
+
+PLOT = """
+import matplotlib.pyplot as plt
+fig, ax = plt.subplots(num="line")
+ax.plot([0, 1, 2], [0, 1, 4], label="squares")
+ax.legend()
+"""
+
+
+def project_with(tmp_path, snippets, **options):
+    for name, source in snippets.items():
+        path = tmp_path / "snippets" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(source))
+    return Project(tmp_path, **options)
+
+
+def test_captures_stdout_sections_values_and_figures(tmp_path):
+    project = project_with(tmp_path, {"ch/01_demo.py": textwrap.dedent("""
+        import numpy as np
+        print("before")
+        # --8<-- [start:compute]
+        total = np.float32(1.5) + 1
+        print(f"total = {total}")
+        # --8<-- [end:compute]
+        table = {"a": [1, 2.5], "b": "text"}
+        _private = 3
+    """) + PLOT})
+    [result] = project.run()
+    assert result.status == "ran" and result.id == "ch/01_demo"
+    out = project.output_dir / "ch" / "01_demo"
+    assert (out / "stdout.txt").read_text() == "before\ntotal = 2.5\n"
+    assert (out / "compute.txt").read_text() == "total = 2.5\n"
+    values = json.loads((out / "values.json").read_text())
+    assert values["total"] == 2.5 and values["table"] == {"a": [1, 2.5], "b": "text"}
+    assert "_private" not in values and "np" not in values
+    svg = (out / "line.svg").read_text()
+    assert svg.startswith("<?xml") and "<dc:date>" not in svg
+    assert json.loads((out / "figures.json").read_text()) == ["line"]
+
+
+def test_figures_are_byte_identical_across_runs(tmp_path):
+    project = project_with(tmp_path, {"ch/01_plot.py": PLOT})
+    project.run()
+    first = (project.output_dir / "ch" / "01_plot" / "line.svg").read_bytes()
+    [result] = project.run(force=True)
+    assert result.status == "ran"
+    assert (project.output_dir / "ch" / "01_plot" / "line.svg").read_bytes() == first
+
+
+def test_cache_reruns_only_what_changed(tmp_path):
+    project = project_with(tmp_path, {
+        "ch/helper.py": "FACTOR = 2\n",
+        "ch/01_uses_helper.py": "from helper import FACTOR\nprint(FACTOR)\n",
+        "ch/02_alone.py": "print('alone')\n",
+    })
+    assert {r.status for r in project.run()} == {"ran"}
+    assert {r.status for r in project.run()} == {"cached"}
+
+    (tmp_path / "snippets" / "ch" / "02_alone.py").write_text("print('changed')\n")
+    statuses = {r.id: r.status for r in project.run()}
+    assert statuses == {"ch/01_uses_helper": "cached", "ch/02_alone": "ran"}
+
+    (tmp_path / "snippets" / "ch" / "helper.py").write_text("FACTOR = 3\n")
+    statuses = {r.id: r.status for r in project.run()}
+    assert statuses == {"ch/01_uses_helper": "ran", "ch/02_alone": "cached"}
+    assert (project.output_dir / "ch" / "01_uses_helper" / "stdout.txt").read_text() == "3\n"
+
+    (tmp_path / "requirements.txt").write_text("numpy==0.0\n")
+    assert {r.status for r in project.run()} == {"ran"}
+
+
+def test_snippets_run_in_separate_processes(tmp_path):
+    project = project_with(tmp_path, {
+        "ch/01_set.py": "import os\nos.environ['LEAK'] = '1'\nimport sys\nsys.leak = 1\n",
+        "ch/02_get.py": "import os, sys\nseen = [os.environ.get('LEAK'), hasattr(sys, 'leak')]\n",
+    }, jobs=1)
+    project.run()
+    values = json.loads((project.output_dir / "ch" / "02_get" / "values.json").read_text())
+    assert values["seen"] == [None, False]
+
+
+def test_environment_is_fixed(tmp_path):
+    project = project_with(tmp_path, {"ch/01_env.py": """
+        import os, random
+        env = {k: os.environ.get(k) for k in ["PYTHONHASHSEED", "MPLBACKEND", "TF_NUM_INTRAOP_THREADS"]}
+        first_random = random.random()
+    """})
+    project.run()
+    values = json.loads((project.output_dir / "ch" / "01_env" / "values.json").read_text())
+    assert values["env"] == {"PYTHONHASHSEED": "0", "MPLBACKEND": "agg", "TF_NUM_INTRAOP_THREADS": "1"}
+    import random
+    random.seed(0)
+    assert values["first_random"] == random.random()
+
+
+def test_network_is_blocked(tmp_path):
+    project = project_with(tmp_path, {"ch/01_net.py": """
+        import urllib.request
+        urllib.request.urlopen("http://example.com", timeout=5)
+    """})
+    with pytest.raises(RunnerError, match=r"snippets/ch/01_net.py:3: .*network access is blocked"):
+        project.run()
+
+
+def test_exception_names_file_line_and_traceback(tmp_path):
+    project = project_with(tmp_path, {"ch/01_fails.py": """
+        def divide(a, b):
+            return a / b
+
+        print(divide(1, 0))
+    """})
+    with pytest.raises(RunnerError) as error:
+        project.run()
+    message = str(error.value)
+    # the innermost line of the snippet, then the traceback through the snippet only
+    assert "snippets/ch/01_fails.py:3: ZeroDivisionError: division by zero" in message
+    assert "line 5, in <module>" in message and "print(divide(1, 0))" in message
+    assert "return a / b" in message and "child.py" not in message
+
+
+def test_syntax_error_names_file_and_line(tmp_path):
+    project = project_with(tmp_path, {"ch/01_syntax.py": "x = 1\nprint(x +)\n"})
+    with pytest.raises(RunnerError, match=r"snippets/ch/01_syntax.py:2: SyntaxError"):
+        project.run()
+
+
+def test_marker_inside_a_statement_is_reported(tmp_path):
+    project = project_with(tmp_path, {"ch/01_split.py": """
+        values = [
+        # --8<-- [start:oops]
+            1,
+        ]
+        # --8<-- [end:oops]
+    """})
+    with pytest.raises(RunnerError, match=r"01_split.py:\d+: SyntaxError: a section marker splits a statement"):
+        project.run()
+
+
+def test_timeout_stops_the_snippet(tmp_path):
+    project = project_with(tmp_path, {"ch/01_slow.py": "import time\ntime.sleep(30)\n"}, timeout=1)
+    with pytest.raises(RunnerError, match=r"snippets/ch/01_slow.py: exceeded its timeout of 1 s"):
+        project.run()
+
+
+def test_per_snippet_timeout_line(tmp_path):
+    project = project_with(tmp_path, {
+        "ch/01_slow.py": "# runner: timeout=0.5\nimport time\ntime.sleep(5)\n"
+    })
+    with pytest.raises(RunnerError, match="timeout of 0.5 s"):
+        project.run()
+
+
+def test_failure_keeps_last_good_outputs(tmp_path):
+    project = project_with(tmp_path, {"ch/01_flaky.py": "print('good')\n"})
+    project.run()
+    out = project.output_dir / "ch" / "01_flaky"
+    (tmp_path / "snippets" / "ch" / "01_flaky.py").write_text("print('bad')\nraise ValueError('broken')\n")
+    with pytest.raises(RunnerError, match="ValueError: broken"):
+        project.run()
+    assert (out / "stdout.txt").read_text() == "good\n"
+    assert not list((project.output_dir / ".store").glob(".tmp-*"))
+
+
+def test_deleted_snippets_lose_their_outputs(tmp_path):
+    project = project_with(tmp_path, {"ch/01_a.py": "print(1)\n", "ch/02_b.py": "print(2)\n"})
+    project.run()
+    (tmp_path / "snippets" / "ch" / "02_b.py").unlink()
+    project.run()
+    assert (project.output_dir / "ch" / "01_a").exists()
+    assert not (project.output_dir / "ch" / "02_b").exists()
+
+
+def test_command_line(tmp_path, capsys):
+    project_with(tmp_path, {"ch/01_ok.py": "print('ok')\n"})
+    assert cli(["--root", str(tmp_path)]) == 0
+    assert "1 snippets, 1 ran, 0 cached" in capsys.readouterr().out
+    (tmp_path / "snippets" / "ch" / "02_bad.py").write_text("raise RuntimeError('nope')\n")
+    assert cli(["--root", str(tmp_path)]) == 1
+    assert "snippets/ch/02_bad.py:1: RuntimeError: nope" in capsys.readouterr().err
+
+
+def test_runner_does_not_import_mkdocs():
+    code = "import sys, runner, runner.__main__, runner.pages; print('mkdocs' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
