@@ -1,0 +1,82 @@
+"""MkDocs hook: run the snippets before each build and wire their outputs into the site.
+
+The work is done by the `runner` package (which knows nothing of MkDocs); this file only:
+- runs it in `on_pre_build` (set SNIPPETS_EXECUTE=0 to reuse the outputs as they are),
+- adds the figures, the snippet files (downloads) and the "Execution times" page,
+- checks each page's includes, figures and values and injects the values,
+- puts the versions that produced the outputs in the footer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from runner.engine import Project, RunnerError  # noqa: E402
+from runner.pages import PageError, Pages  # noqa: E402
+from runner.report import execution_times  # noqa: E402
+
+TIMES_PAGE = "execution-times.md"
+state: dict = {}
+
+
+def on_config(config):
+    project = Project(ROOT, output_dir=os.environ.get("SNIPPETS_OUTPUT_DIR"))
+    state["project"] = project
+    bases = config.mdx_configs.get("pymdownx.snippets", {}).get("base_path", [])
+    state["pages"] = Pages(
+        project.snippets_dir, project.output_dir, [ROOT / base for base in bases]
+    )
+    versions = (
+        f"Python {platform.python_version()}, TensorFlow {version('tensorflow')}, "
+        f"Keras {version('keras')}"
+    )
+    config.extra["versions"] = versions
+    config.copyright = f"Every output on this site was produced by running its code with {versions}."
+    return config
+
+
+def on_pre_build(config):
+    project = state["project"]
+    if os.environ.get("SNIPPETS_EXECUTE", "1") == "0":
+        return
+    try:
+        project.run()
+    except RunnerError as error:
+        raise PluginError(str(error)) from None
+    state["pages"]._values.clear()
+
+
+def on_files(files, config):
+    project = state["project"]
+    for link in sorted(project.output_dir.glob("*/*")):
+        if not link.is_symlink():
+            continue
+        snippet_id = link.relative_to(project.output_dir).as_posix()
+        for svg in sorted(link.glob("*.svg")):
+            files.append(File.generated(config, f"figures/{snippet_id}/{svg.name}", abs_src_path=str(svg)))
+    for snippet in project.snippets():
+        src_uri = f"snippets/{project.snippet_id(snippet)}.py"
+        files.append(File.generated(config, src_uri, abs_src_path=str(snippet)))
+    runs_file = project.output_dir / "runs.json"
+    runs = json.loads(runs_file.read_text()) if runs_file.is_file() else []
+    files.append(File.generated(config, TIMES_PAGE, content=execution_times(runs, config.extra["versions"])))
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    try:
+        return state["pages"].render(markdown, f"docs/{page.file.src_uri}")
+    except PageError as error:
+        raise PluginError(str(error)) from None

@@ -1,0 +1,156 @@
+"""`mkdocs build --strict` of the real site, and of small broken projects that must fail
+with a message naming the snippet or page at fault."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+MKDOCS = [sys.executable, "-m", "mkdocs", "build", "--strict"]
+
+
+def build(cwd, site_dir, **env):
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **env}
+    return subprocess.run(
+        [*MKDOCS, "--site-dir", str(site_dir)], cwd=cwd, env=environment,
+        capture_output=True, text=True, timeout=900,
+    )
+
+
+@pytest.fixture(scope="module")
+def site(outputs, tmp_path_factory):
+    """The real site, built strictly (snippets already run by the outputs fixture)."""
+    site_dir = tmp_path_factory.mktemp("site")
+    result = build(ROOT, site_dir)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return site_dir
+
+
+def test_strict_build_has_no_warnings(site):
+    assert (site / "index.html").is_file()
+
+
+def test_pages_have_no_unrendered_placeholders(site):
+    for page in site.rglob("*.html"):
+        html = page.read_text()
+        assert "{{" not in html, page
+        assert "--8&lt;--" not in html and "--8<--" not in html, page
+
+
+def test_values_are_injected_from_the_run(site, outputs):
+    html = (site / "kernel-regularizers" / "index.html").read_text()
+    values = outputs.values("kernel_regularizers/05_training_effect")
+    assert f"{values['summary']['l1']['val_acc']:.3f}" in html
+    assert f"{values['summary']['l1']['near_zero_percent']:.0f}%" in html
+
+
+def test_outputs_sit_under_their_code(site, outputs):
+    html = (site / "kernel-regularizers" / "index.html").read_text()
+    code = html.index("L1(0.1)   on w = 10:")  # the print line of the code block
+    printed = html.index("L1(0.1)   on w = 10: 1\n")  # the same line in the output block
+    assert code < printed
+
+
+def test_figures_are_published_with_alt_text(site):
+    html = (site / "kernel-regularizers" / "index.html").read_text()
+    images = re.findall(r'<img alt="([^"]*)" src="([^"]+\.svg)"', html)
+    assert len(images) == 2
+    for alt, src in images:
+        assert len(alt) > 40
+        assert (site / "kernel-regularizers" / src).resolve().is_file()
+
+
+def test_math_is_mathml_without_third_party_requests(site):
+    html = (site / "kernel-regularizers" / "index.html").read_text()
+    assert html.count("<math ") >= 10
+    assert "\\(" not in html and "\\[" not in html
+    for page in site.rglob("*.html"):
+        text = page.read_text()
+        assert "fonts.googleapis.com" not in text and "cdn.jsdelivr" not in text, page
+        assert 'data-md-component="source"' not in text, page
+
+
+def test_versions_are_on_the_site(site):
+    from importlib.metadata import version
+    html = (site / "index.html").read_text()
+    assert f"TensorFlow {version('tensorflow')}" in html and f"Keras {version('keras')}" in html
+    about = (site / "about" / "index.html").read_text()
+    assert re.search(r"Keras\s+" + re.escape(version("keras")), about)
+
+
+def test_execution_times_page_lists_every_snippet(site, outputs):
+    html = (site / "execution-times" / "index.html").read_text()
+    for snippet_id in outputs.results:
+        assert f"snippets/{snippet_id}.py" in html
+
+
+def test_snippet_files_are_downloadable(site, outputs):
+    for snippet_id in outputs.results:
+        published = site / "snippets" / f"{snippet_id}.py"
+        assert published.read_text() == (ROOT / "snippets" / f"{snippet_id}.py").read_text()
+
+
+# ---- bad input: each must fail the build and name the culprit --------------------------
+
+GOOD = "print('fine')\n"
+
+
+@pytest.mark.parametrize(
+    ("snippets", "page", "expected"),
+    [
+        ({"ch/01_raises.py": "x = 1\nraise ValueError('bad value')\n"},
+         "# P\n", r"snippets/ch/01_raises.py:2: ValueError: bad value"),
+        ({"ch/01_syntax.py": "def f(:\n"},
+         "# P\n", r"snippets/ch/01_syntax.py:1: SyntaxError"),
+        ({"ch/01_slow.py": "# runner: timeout=1\nimport time\ntime.sleep(60)\n"},
+         "# P\n", r"snippets/ch/01_slow.py: exceeded its timeout of 1 s"),
+        ({"ch/01_ok.py": GOOD},
+         '# P\n\n```python title="x"\n--8<-- "ch/01_missing.py"\n```\n',
+         r"docs/p.md:4: included file 'ch/01_missing.py' does not exist"),
+        ({"ch/01_ok.py": GOOD},
+         '# P\n\n```python title="x"\n--8<-- "ch/01_ok.py:nosection"\n```\n',
+         r"docs/p.md:4: section 'nosection' is not marked in ch/01_ok.py"),
+        ({"ch/01_ok.py": GOOD},
+         '# P\n\n```text\n--8<-- "ch/01_ok/result.txt"\n```\n',
+         r"docs/p.md:4: output 'result.txt' was not produced by snippets/ch/01_ok.py"),
+        ({"ch/01_ok.py": GOOD},
+         "# P\n\n![A figure](figures/ch/01_ok/curve.svg)\n",
+         r"docs/p.md:3: figure 'curve' was not produced by snippets/ch/01_ok.py"),
+        ({"ch/01_ok.py": GOOD},
+         "# P\n\nThe answer is {{ ch/01_ok:answer }}.\n",
+         r"docs/p.md:3: value 'answer' is not set by snippets/ch/01_ok.py"),
+        ({"ch/01_ok.py": GOOD},
+         "# P\n\nSee [nowhere](missing.md).\n",
+         r"missing\.md"),
+        ({"ch/01_ok.py": GOOD},
+         "# P\n\nSee [a heading](#no-such-heading).\n",
+         r"no-such-heading"),
+    ],
+    ids=["raises", "syntax", "timeout", "missing-file", "missing-section", "missing-output",
+         "missing-figure", "missing-value", "broken-link", "broken-anchor"],
+)
+def test_bad_input_fails_the_build(make_project, tmp_path, snippets, page, expected):
+    project = make_project(snippets=snippets, pages={"index.md": "# Home\n", "p.md": page})
+    result = build(project, tmp_path / "out")
+    assert result.returncode != 0
+    assert re.search(expected, result.stderr), result.stderr[-2000:]
+
+
+def test_failed_snippet_keeps_last_good_outputs_in_the_site(make_project, tmp_path):
+    page = '# P\n\n```text\n--8<-- "ch/01_x/stdout.txt"\n```\n'
+    project = make_project(snippets={"ch/01_x.py": "print('first good run')\n"},
+                           pages={"index.md": "# Home\n", "p.md": page})
+    assert build(project, tmp_path / "out").returncode == 0
+    (project / "snippets" / "ch" / "01_x.py").write_text("raise SystemExit(3)\n")
+    failed = build(project, tmp_path / "out2")
+    assert failed.returncode != 0
+    assert "snippets/ch/01_x.py" in failed.stderr
+    output = project / "build" / "outputs" / "ch" / "01_x" / "stdout.txt"
+    assert output.read_text() == "first good run\n"
+    # with execution switched off, the last good outputs still build
+    assert build(project, tmp_path / "out3", SNIPPETS_EXECUTE="0").returncode == 0
+    assert "first good run" in (tmp_path / "out3" / "p" / "index.html").read_text()
