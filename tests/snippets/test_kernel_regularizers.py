@@ -1,0 +1,115 @@
+"""The facts the chapter "Kernel regularizers" states, asserted on its snippets' outputs
+and, where cheap, recomputed independently here."""
+
+import numpy as np
+import pytest
+
+CHAPTER = "kernel_regularizers"
+
+
+@pytest.fixture(scope="module")
+def values(outputs):
+    return lambda name: outputs.values(f"{CHAPTER}/{name}")
+
+
+def test_seed_article_example_l1_of_10_is_1(values):
+    v = values("01_penalty_formulas")
+    assert v["l1_penalty"] == pytest.approx(1.0)  # 0.1 * |10|
+    assert v["l2_penalty"] == pytest.approx(10.0)  # 0.1 * 10**2: no factor 1/2
+    assert v["l1l2_penalty"] == pytest.approx(11.0)
+    assert v["max_formula_error"] < 1e-6
+
+
+def test_penalty_recomputed_independently():
+    from keras import regularizers
+
+    weights = np.array([[1.0, -2.0], [0.5, 0.0]], dtype="float32")
+    assert float(regularizers.L1(0.1)(weights)) == pytest.approx(0.35)
+    assert float(regularizers.L2(0.1)(weights)) == pytest.approx(0.525)
+
+
+def test_defaults(values):
+    v = values("01_penalty_formulas")
+    assert v["default_l1"] == pytest.approx(0.01) and v["default_l1"] != 0.01  # float32 tensor
+    assert v["default_l2"] == 0.01
+    assert v["default_l1l2"] == {"l1": 0.0, "l2": 0.0}
+
+
+def test_gradients(values):
+    v = values("02_gradients")
+    assert v["l1_matches_sign"] and v["l2_matches_2lw"]
+    assert v["l1_gradient"] == pytest.approx([-0.1, -0.1, 0.0, 0.1, 0.1])
+    assert v["l2_gradient"] == pytest.approx([-0.4, -0.1, 0.0, 0.1, 0.4])
+
+
+def test_string_identifiers(values, outputs):
+    v = values("03_string_identifiers")
+    assert v["resolved"]["l1_l2"].startswith("ValueError: Could not interpret regularizer identifier")
+    assert v["resolved"]["l2"] == "L2 {'l2': 0.01}"
+    assert v["l1l2_string_config"] == {"l1": 0.0, "l2": 0.0}
+    assert v["l1l2_string_penalty"] == 0.0
+    assert "l1_l2" in v["dense_l1_l2_error"]
+
+
+def test_penalty_is_in_loss_and_val_loss_not_in_metrics(values):
+    v = values("04_where_the_penalty_goes")
+    assert v["layer_penalty"] > 0
+    assert v["eval_gap"] == pytest.approx(v["eval_penalty"], rel=1e-4)
+    assert v["val_gap"] == pytest.approx(v["final_penalty"], rel=1e-3)
+    # the epoch's training loss averages penalties over steps: close, not equal
+    assert v["train_gap"] == pytest.approx(v["final_penalty"], rel=0.05)
+    assert v["train_gap"] != pytest.approx(v["final_penalty"], rel=1e-5)
+
+
+def test_training_comparison_supports_the_prose(values):
+    v = values("05_training_effect")
+    s = v["summary"]
+    assert set(s) == {"none", "l1", "l2"}
+    assert all(r["train_acc"] == 1.0 for r in s.values())  # "all three fit perfectly"
+    # "Both penalties slow that climb", fastest without a penalty, slowest with L1
+    assert s["none"]["val_bce"] > s["l2"]["val_bce"] > s["l1"]["val_bce"]
+    assert s["l1"]["val_acc"] > s["none"]["val_acc"]  # "L1 suits this task"
+    assert s["l2"]["val_acc"] > s["none"]["val_acc"]
+    # the unpenalised run's validation loss bottoms out early and climbs afterwards
+    assert v["best_epoch_none"] < v["epochs"] / 2
+    assert v["histories"]["none"]["val_bce"][-1] > min(v["histories"]["none"]["val_bce"]) + 0.05
+    # sparsity: many near-zeros with L1, few otherwise, and no exact zeros anywhere
+    assert s["l1"]["near_zero_percent"] > 30
+    assert s["none"]["near_zero_percent"] < 2 and s["l2"]["near_zero_percent"] < 2
+    assert s["l1"]["exact_zeros"] == 0
+    assert s["none"]["l2_norm"] > s["l2"]["l2_norm"] > s["l1"]["l2_norm"]
+    assert v["n_noise"] == v["n_features"] - v["n_informative"]
+
+
+def test_training_figures_exist(outputs):
+    folder = outputs.folder(f"{CHAPTER}/05_training_effect")
+    for name in ("curves", "weights"):
+        svg = (folder / f"{name}.svg").read_text()
+        assert "<svg" in svg and len(svg) > 10_000
+
+
+def test_bias_and_orthogonal(values):
+    v = values("06_bias_and_orthogonal")
+    assert v["kernel_penalty"] == pytest.approx(0.08)
+    assert v["bias_penalty"] == pytest.approx(3.0)
+    assert v["orthogonal_keras"] == pytest.approx(v["orthogonal_by_hand"], rel=1e-5)
+    assert "must have rank 2" in v["conv_error"]
+
+
+def test_custom_regularizer_round_trip_and_errors(values):
+    v = values("07_custom_regularizer")
+    assert v["penalty_before"] == v["penalty_after"] == pytest.approx(0.5 * 6 * 0.75**2)
+    assert v["registered_name"] == "handbook>CenteredL2"
+    assert v["no_config_error"].startswith("NotImplementedError:")
+    assert "does not implement get_config()" in v["no_config_error"]
+    assert "register_keras_serializable" in v["unregistered_error"]
+    assert "0x" not in v["no_config_error"].replace("0x...", "")  # deterministic output
+
+
+def test_pitfalls(values):
+    v = values("08_pitfalls")
+    assert v["losses_after_attribute"] == 0
+    assert v["penalty_after_variable"] == pytest.approx(6.0)
+    assert v["trainable_penalty"] == pytest.approx(6.0)
+    assert v["frozen_losses"] == 0
+    assert v["l1l2_default_penalty"] == 0.0
