@@ -28,16 +28,20 @@ from runner.pages import PageError, Pages  # noqa: E402
 from runner.report import execution_times  # noqa: E402
 
 TIMES_PAGE = "execution-times.md"
+DEFAULT_OUTPUTS = (ROOT / "build" / "outputs").resolve()
 state: dict = {}
 
 
 def on_config(config):
     project = Project(ROOT, output_dir=os.environ.get("SNIPPETS_OUTPUT_DIR"))
     state["project"] = project
-    bases = config.mdx_configs.get("pymdownx.snippets", {}).get("base_path", [])
-    state["pages"] = Pages(
-        project.snippets_dir, project.output_dir, [ROOT / base for base in bases]
-    )
+    # Includes resolve against the project root, whatever the working directory, and
+    # against the output folder in use (SNIPPETS_OUTPUT_DIR moves it, e.g. for `make bench`).
+    snippets_config = config.mdx_configs.setdefault("pymdownx.snippets", {})
+    bases = [(ROOT / base).resolve() for base in snippets_config.get("base_path", [])]
+    bases = [project.output_dir if base == DEFAULT_OUTPUTS else base for base in bases]
+    snippets_config["base_path"] = [str(base) for base in bases]
+    state["pages"] = Pages(project.snippets_dir, project.output_dir, bases)
     versions = (
         f"Python {platform.python_version()}, TensorFlow {version('tensorflow')}, "
         f"Keras {version('keras')}"

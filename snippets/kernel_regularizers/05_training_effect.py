@@ -42,7 +42,7 @@ def make_model(regularizer):
         layers.Dense(1, activation="sigmoid", kernel_regularizer=regularizer, name="out"),
     ])
     model.compile(
-        optimizer=keras.optimizers.Adam(1e-3),
+        optimizer=keras.optimizers.Adam(2e-3),
         loss="binary_crossentropy",
         metrics=["accuracy", keras.metrics.BinaryCrossentropy(name="bce")],
     )
@@ -54,7 +54,7 @@ histories, kernels, results = {}, {}, {}
 for name, regularizer in variants.items():
     model = make_model(regularizer)
     history = model.fit(
-        train_data, epochs=100, steps_per_epoch=5,
+        train_data, epochs=60, steps_per_epoch=5,
         validation_data=val_data, validation_steps=1, verbose=0,
     )
     histories[name] = history.history

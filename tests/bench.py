@@ -1,0 +1,110 @@
+"""`make bench`: how long builds take, and how many snippets each one re-runs.
+
+Builds the site four times into a temporary folder, with a temporary (initially empty)
+output folder, so your own cache and site are left alone:
+
+1. cold: empty cache, every snippet runs;
+2. warm: nothing changed, nothing should run;
+3. touched: one snippet edited (a comment appended), only it and its importers should run;
+4. plain: execution switched off (SNIPPETS_EXECUTE=0), the cost of MkDocs alone.
+
+Targets (exit status 1 if one fails): warm <= 1.3 x plain; the touched build re-runs exactly
+the edited snippet and the snippets that import it; every snippet within 20 s, median <= 8 s.
+"""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from runner.engine import Project  # noqa: E402
+
+TOUCHED = ROOT / "snippets" / "kernel_regularizers" / "01_penalty_formulas.py"
+WARM_OVER_PLAIN = 1.3
+SNIPPET_LIMIT, SNIPPET_MEDIAN = 20.0, 8.0
+
+
+def build(outputs: Path, site: Path, execute: bool = True) -> tuple[float, list[dict]]:
+    env = {**os.environ, "SNIPPETS_OUTPUT_DIR": str(outputs), "NO_MKDOCS_2_WARNING": "1",
+           "SNIPPETS_EXECUTE": "1" if execute else "0"}
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.exit(f"build failed:\n{result.stderr[-3000:]}")
+    runs = json.loads((outputs / "runs.json").read_text())
+    return seconds, runs
+
+
+def main() -> int:
+    project = Project(ROOT)
+    touched_id = project.snippet_id(TOUCHED)
+    importers = {
+        project.snippet_id(p) for p in project.snippets() if TOUCHED in project.local_imports(p)
+    }
+    expected = {touched_id} | importers
+    rows, failures = [], []
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        outputs, site = Path(tmp) / "outputs", Path(tmp) / "site"
+        cold, cold_runs = build(outputs, site)
+        warm, warm_runs = build(outputs, site)
+        original = TOUCHED.read_text()
+        try:
+            TOUCHED.write_text(original + f"# bench {time.time()}\n")
+            touched, touched_runs = build(outputs, site)
+        finally:
+            TOUCHED.write_text(original)
+        plain, _ = build(outputs, site, execute=False)
+
+    def ran(runs):
+        return sorted(r["id"] for r in runs if r["status"] == "ran")
+
+    rows = [
+        ("cold build (empty cache)", cold, len(ran(cold_runs))),
+        ("warm build (nothing changed)", warm, len(ran(warm_runs))),
+        (f"after editing {TOUCHED.relative_to(ROOT)}", touched, len(ran(touched_runs))),
+        ("plain build (execution off)", plain, 0),
+    ]
+    total = len(cold_runs)
+    print(f"{'case':58} {'seconds':>8} {'re-ran':>8}")
+    for name, seconds, count in rows:
+        print(f"{name:58} {seconds:8.1f} {count:>4} of {total}")
+
+    times = sorted(r["seconds"] for r in cold_runs)
+    slowest = max(cold_runs, key=lambda r: r["seconds"])
+    median = statistics.median(times)
+    print(f"\nsnippets: {total}, run times in the cold build: median {median:.1f} s, "
+          f"slowest {slowest['seconds']:.1f} s ({slowest['path']}), sum {sum(times):.1f} s")
+    print(f"warm / plain = {warm / plain:.2f} (target <= {WARM_OVER_PLAIN})")
+
+    if warm > WARM_OVER_PLAIN * plain:
+        failures.append(f"warm build {warm:.1f} s > {WARM_OVER_PLAIN} x plain {plain:.1f} s")
+    if ran(warm_runs):
+        failures.append(f"warm build re-ran {ran(warm_runs)}")
+    if set(ran(touched_runs)) != expected:
+        failures.append(f"after the edit, re-ran {ran(touched_runs)}, expected {sorted(expected)}")
+    if ran(cold_runs) != sorted(r["id"] for r in cold_runs):
+        failures.append("the cold build did not run every snippet")
+    over = [f"{r['path']} ({r['seconds']:.1f} s)" for r in cold_runs if r["seconds"] > SNIPPET_LIMIT]
+    if over:
+        failures.append(f"over {SNIPPET_LIMIT:g} s: {', '.join(over)}")
+    if median > SNIPPET_MEDIAN:
+        failures.append(f"median snippet time {median:.1f} s > {SNIPPET_MEDIAN:g} s")
+    for failure in failures:
+        print(f"FAILED: {failure}")
+    print("all targets met" if not failures else f"{len(failures)} target(s) missed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,66 @@
+"""GitHub workflows: actions pinned by full commit SHA, least privilege, and the commands
+they run are the README's."""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+WORKFLOWS = Path(__file__).resolve().parents[1] / ".github" / "workflows"
+
+
+def load(name):
+    # PyYAML reads the key `on` as True; normalise it.
+    data = yaml.safe_load((WORKFLOWS / name).read_text())
+    data["on"] = data.pop(True, data.get("on"))
+    return data
+
+
+def steps(workflow):
+    for job in workflow["jobs"].values():
+        yield from job.get("steps", [])
+
+
+@pytest.mark.parametrize("name", ["ci.yml", "deploy.yml"])
+def test_actions_are_pinned_by_sha(name):
+    uses = [step["uses"] for step in steps(load(name)) if "uses" in step]
+    assert uses
+    for use in uses:
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", use), use
+    text = (WORKFLOWS / name).read_text()
+    assert all(re.search(rf"{re.escape(u)} # v\d", text) for u in uses), "each pin names its version"
+
+
+@pytest.mark.parametrize("name", ["ci.yml", "deploy.yml"])
+def test_default_permissions_are_read_only(name):
+    workflow = load(name)
+    assert workflow["permissions"] == {"contents": "read"}
+    for step in steps(workflow):
+        if step.get("uses", "").startswith("actions/checkout@"):
+            assert step["with"]["persist-credentials"] is False
+
+
+def test_only_the_deploy_job_can_write_pages():
+    ci = load("ci.yml")
+    assert all("permissions" not in job for job in ci["jobs"].values())
+    deploy = load("deploy.yml")
+    assert "permissions" not in deploy["jobs"]["build"]
+    assert deploy["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["on"]["push"]["branches"] == ["main"]
+
+
+def test_ci_runs_make_test_and_caches():
+    ci = load("ci.yml")
+    commands = [step.get("run", "") for step in steps(ci)]
+    assert "make test" in commands and "make build" in commands
+    cached = [step["with"]["path"] for step in steps(ci) if step.get("uses", "").startswith("actions/cache@")]
+    assert cached == ["build/outputs"]
+    assert any(step.get("with", {}).get("cache") == "pip" for step in steps(ci))
+
+
+def test_deploy_uploads_the_built_site():
+    deploy = load("deploy.yml")
+    uploads = [s for s in steps(deploy) if s.get("uses", "").startswith("actions/upload-pages-artifact@")]
+    assert uploads[0]["with"]["path"] == "site"
+    assert any(s.get("uses", "").startswith("actions/deploy-pages@") for s in steps(deploy))
