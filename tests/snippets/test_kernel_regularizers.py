@@ -113,3 +113,18 @@ def test_pitfalls(values):
     assert v["trainable_penalty"] == pytest.approx(6.0)
     assert v["frozen_losses"] == 0
     assert v["l1l2_default_penalty"] == 0.0
+
+
+def test_training_is_reproducible_bit_for_bit(outputs, tmp_path):
+    """A second, uncached run of the training snippet gives the same numbers and the same
+    figure bytes as the run the site shows."""
+    from runner.engine import Project
+
+    snippet_id = f"{CHAPTER}/05_training_effect"
+    fresh = Project(outputs.project.root, output_dir=tmp_path / "outputs")
+    [result] = fresh.run(only=[snippet_id], force=True)
+    assert result.status == "ran"
+    again, shown = tmp_path / "outputs" / snippet_id, outputs.folder(snippet_id)
+    assert (again / "values.json").read_text() == (shown / "values.json").read_text()
+    for name in ("curves.svg", "weights.svg", "table.txt"):
+        assert (again / name).read_bytes() == (shown / name).read_bytes(), name
