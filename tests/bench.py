@@ -8,6 +8,9 @@ output folder, so your own cache and site are left alone:
 3. touched: one snippet edited (a comment appended), only it and its importers should run;
 4. plain: execution switched off (SNIPPETS_EXECUTE=0), the cost of MkDocs alone.
 
+The cold build's outputs are then compared, file by file, with the project's own outputs
+(build/outputs, where they have the same cache key): two cold runs must agree byte for byte.
+
 Targets (exit status 1 if one fails): warm <= 1.3 x plain; the touched build re-runs exactly
 the edited snippet and the snippets that import it; every snippet within 20 s, median <= 8 s.
 """
@@ -46,6 +49,21 @@ def build(outputs: Path, site: Path, execute: bool = True) -> tuple[float, list[
     return seconds, runs
 
 
+def compare(fresh: Path, existing: Path, runs: list[dict]) -> tuple[list[str], int]:
+    """Files that differ between two runs of the same snippets with the same key."""
+    differing, compared = [], 0
+    for run in runs:
+        old = existing / ".store" / run["key"]
+        if not (old / "meta.json").is_file():
+            continue
+        compared += 1
+        new = fresh / run["id"]
+        for file in sorted(new.iterdir()):
+            if file.name != "meta.json" and file.read_bytes() != (old / file.name).read_bytes():
+                differing.append(f"{run['path']}: {file.name}")
+    return differing, compared
+
+
 def main() -> int:
     project = Project(ROOT)
     touched_id = project.snippet_id(TOUCHED)
@@ -65,6 +83,7 @@ def main() -> int:
         finally:
             TOUCHED.write_text(original)
         plain, _ = build(outputs, site, execute=False)
+        differing, compared = compare(outputs, project.output_dir, cold_runs)
 
     def ran(runs):
         return sorted(r["id"] for r in runs if r["status"] == "ran")
@@ -86,6 +105,9 @@ def main() -> int:
     print(f"\nsnippets: {total}, run times in the cold build: median {median:.1f} s, "
           f"slowest {slowest['seconds']:.1f} s ({slowest['path']}), sum {sum(times):.1f} s")
     print(f"warm / plain = {warm / plain:.2f} (target <= {WARM_OVER_PLAIN})")
+    print(f"determinism: {compared} snippets compared with build/outputs, "
+          f"{len(differing)} differ")
+    failures.extend(f"outputs differ between two cold runs: {name}" for name in differing)
 
     if warm > WARM_OVER_PLAIN * plain:
         failures.append(f"warm build {warm:.1f} s > {WARM_OVER_PLAIN} x plain {plain:.1f} s")
