@@ -144,6 +144,7 @@ class Project:
             CUDA_VISIBLE_DEVICES="-1",
             TF_CPP_MIN_LOG_LEVEL="3",
             TF_DETERMINISTIC_OPS="1",
+            TF_ENABLE_ONEDNN_OPTS="0",  # oneDNN's results can vary with memory alignment
             TF_NUM_INTRAOP_THREADS="1",
             TF_NUM_INTEROP_THREADS="1",
             OMP_NUM_THREADS="1",
@@ -195,9 +196,10 @@ class Project:
         """Run the snippet in a new process; return an error message, or "" on success."""
         display = self.display_path(path)
         timeout = snippet_timeout(path, self.timeout)
+        scratch = tempfile.TemporaryDirectory(prefix="snippet-cwd-")  # files a snippet saves
         process = subprocess.Popen(
             [sys.executable, str(CHILD), str(path), str(outdir)],
-            cwd=str(outdir),
+            cwd=scratch.name,
             env=self._env or self.child_env(),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
@@ -210,6 +212,8 @@ class Project:
             os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
             return f"{display}: exceeded its timeout of {timeout:g} s and was stopped"
+        finally:
+            scratch.cleanup()
         error_file = outdir / "error.json"
         if error_file.is_file():
             error = json.loads(error_file.read_text())

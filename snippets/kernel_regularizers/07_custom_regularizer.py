@@ -1,17 +1,14 @@
 """A custom regularizer: subclass, get_config, registration, and a .keras round trip.
 
-Also shows the exact error Keras raises when one of those steps is missing.
+Also shows the exact error Keras raises when one of those steps is missing. The model
+files are written to the current directory.
 """
 
-import os
 import re
-import tempfile
 
 import numpy as np
 import keras
 from keras import layers, ops
-
-folder = tempfile.mkdtemp()
 
 # --8<-- [start:define]
 @keras.saving.register_keras_serializable(package="handbook")
@@ -34,9 +31,8 @@ model = keras.Sequential([
     keras.Input(shape=(3,)),
     layers.Dense(2, kernel_initializer="ones", kernel_regularizer=CenteredL2(0.5, 0.25)),
 ])
-path = os.path.join(folder, "centered.keras")
-model.save(path)
-restored = keras.saving.load_model(path)
+model.save("centered.keras")
+restored = keras.saving.load_model("centered.keras")
 
 regularizer = restored.layers[0].kernel.regularizer
 print("restored:", type(regularizer).__name__, regularizer.get_config())
@@ -55,7 +51,7 @@ class NoConfigL2(keras.regularizers.Regularizer):
 
 model = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(2, kernel_regularizer=NoConfigL2())])
 try:
-    model.save(os.path.join(folder, "no_config.keras"))
+    model.save("no_config.keras")
 except NotImplementedError as error:
     message = re.sub(r"0x[0-9a-f]+", "0x...", str(error))  # hide the memory address
     no_config_error = f"{type(error).__name__}: {message}"
@@ -75,10 +71,10 @@ class PlainL2(keras.regularizers.Regularizer):  # get_config, but not registered
 
 
 model = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(2, kernel_regularizer=PlainL2())])
-model.save(os.path.join(folder, "plain.keras"))
+model.save("plain.keras")
 del PlainL2  # as in a new process that never defined the class
 try:
-    keras.saving.load_model(os.path.join(folder, "plain.keras"))
+    keras.saving.load_model("plain.keras")
 except TypeError as error:
     # The message nests one "Exception encountered:" per level (model, layer, regularizer).
     unregistered_outer = f"{type(error).__name__}: {str(error).splitlines()[0]}"

@@ -44,7 +44,7 @@ def mlp(hidden):
 
 
 models = {"A: 2 x 512 units": mlp([512, 512]), "B: 1 x 32 units": mlp([32])}
-epochs, histories, rows = 100, {}, {}
+epochs, histories, rows = 60, {}, {}
 for name, model in models.items():
     history = model.fit(train_data, steps_per_epoch=steps, epochs=epochs,
                         validation_data=val_data, validation_steps=1, verbose=0)

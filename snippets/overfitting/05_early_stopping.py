@@ -40,9 +40,10 @@ model = keras.Sequential([
 ])
 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
 
+max_epochs = 60
 stopper = keras.callbacks.EarlyStopping(patience=10, restore_best_weights=True)
 print("monitor:", stopper.monitor, "| patience:", stopper.patience)
-history = model.fit(train_data, steps_per_epoch=steps, epochs=100, callbacks=[stopper],
+history = model.fit(train_data, steps_per_epoch=steps, epochs=max_epochs, callbacks=[stopper],
                     validation_data=val_data, validation_steps=1, verbose=0)
 # --8<-- [end:callback]
 monitor = stopper.monitor

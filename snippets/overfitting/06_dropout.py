@@ -56,7 +56,7 @@ model = keras.Sequential([
     layers.Dense(10, activation="softmax"),
 ])
 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-history = model.fit(train_data, steps_per_epoch=steps, epochs=100,
+history = model.fit(train_data, steps_per_epoch=steps, epochs=60,
                     validation_data=val_data, validation_steps=1, verbose=0)
 
 predicted = model.predict(x_train, verbose=0).argmax(axis=1)  # predict(): dropout off
