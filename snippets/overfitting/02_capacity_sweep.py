@@ -57,6 +57,8 @@ ax.plot(widths, [r["train_error"] for r in sweep.values()], "o--", label="traini
 ax.plot(widths, [r["val_error"] for r in sweep.values()], "o-", label="validation error")
 ax.axhline(noise, color="0.5", linewidth=1, linestyle=":", label="share of wrong training labels")
 ax.set_xscale("log", base=2)
+ax.set_xticks(widths, [str(value) for value in widths])
+ax.minorticks_off()
 ax.set(xlabel="hidden units (log scale)", ylabel="error", title="Error against capacity")
 ax.legend(fontsize=8)
 plt.show()

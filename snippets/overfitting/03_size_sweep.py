@@ -60,6 +60,8 @@ ax.plot(sizes, [r["train_error"] for r in sweep.values()], "o--", label="trainin
 ax.plot(sizes, [r["val_error"] for r in sweep.values()], "o-", label="validation error")
 ax.axhline(noise, color="0.5", linewidth=1, linestyle=":", label="share of wrong training labels")
 ax.set_xscale("log", base=2)
+ax.set_xticks(sizes, [str(value) for value in sizes])
+ax.minorticks_off()
 ax.set(xlabel="training rows (log scale)", ylabel="error", title="Error against training-set size")
 ax.legend(fontsize=8)
 plt.show()
