@@ -1,0 +1,91 @@
+"""The facts the chapter "Activity regularizers" states, asserted on its snippets' outputs."""
+
+import numpy as np
+import pytest
+
+CHAPTER = "activity_regularizers"
+
+
+@pytest.fixture(scope="module")
+def values(outputs):
+    return lambda name: outputs.values(f"{CHAPTER}/{name}")
+
+
+def test_penalty_is_on_the_output_after_activation(values):
+    v = values("01_what_is_penalized")
+    assert v["penalty"] == 9.0  # 1.0 * 3**2: the ReLU removed the -3
+    assert v["formula_error"] < 1e-6
+
+
+def test_seed_example_is_20_not_2(values):
+    v = values("01_what_is_penalized")
+    assert v["seed_penalty"] == pytest.approx(20.0)
+    assert v["seed_activity_penalty"] == pytest.approx(20.0)
+    assert v["article_says"] == 2.0
+
+
+def test_batch_size_table_is_a_mean(values):
+    v = values("02_batch_size")
+    for batch_size, row in v["table"].items():
+        assert row["recorded"] == pytest.approx(row["mean"], rel=1e-5), batch_size
+        assert row["sum"] == pytest.approx(row["mean"] * int(batch_size), rel=1e-5)
+    assert v["table"]["32"]["recorded"] < v["table"]["32"]["sum"] / 30
+    identical = list(v["recorded_identical"].values())
+    assert identical == pytest.approx([identical[0]] * 3, rel=1e-6)
+
+
+def test_batch_size_semantics_of_the_installed_keras():
+    import keras
+    from keras import layers
+
+    probe = layers.ActivityRegularization(l1=1.0)
+    probe(np.ones((8, 2), dtype="float32"))
+    assert float(probe.losses[0]) == pytest.approx(2.0)  # sum 16 / batch 8
+    major, minor = (int(part) for part in keras.__version__.split(".")[:2])
+    assert (major, minor) >= (3, 14), "the chapter's callout says the pinned Keras divides"
+
+
+def test_shapes_and_calls(values):
+    v = values("03_shapes_and_calls")
+    assert v["default_penalty"] == 0.0
+    assert v["conv_penalty"] == pytest.approx(0.1 * 4 * 4 * 3)
+    assert v["two_outputs"] == pytest.approx([3.0, 6.0])
+    assert v["eager_count"] == 1
+    assert v["shared"] == pytest.approx([4.0, 4.0])
+    assert v["inference"] == pytest.approx([4.0])
+    assert v["evaluate_gap"] == pytest.approx(4.0)
+
+
+def test_sparse_autoencoder(values):
+    v = values("04_sparse_autoencoder")
+    plain, sparse = v["plain"], v["sparse"]
+    assert sparse["active_per_image"] < plain["active_per_image"] / 1.5
+    assert sparse["exact_zero"] == pytest.approx(sparse["near_zero"], abs=0.01)  # true zeros
+    assert sparse["exact_zero"] > 0.4
+    assert sparse["mse"] > plain["mse"]
+    assert sparse["dead_units"] > plain["dead_units"]
+
+
+def test_penalty_sweep_trades_sparsity_for_reconstruction(values):
+    v = values("05_penalty_sweep")
+    rows = [v["by_factor"][key] for key in ("0", "1e-4", "1e-3", "1e-2")]
+    active = [r["active_per_image"] for r in rows]
+    mse = [r["mse"] for r in rows]
+    assert active == sorted(active, reverse=True) and mse == sorted(mse)
+    assert mse[1] < 1.5 * mse[0]  # "some sparsity at little cost"
+    assert mse[3] > 5 * mse[0] and active[3] < 2  # the code collapses
+
+
+def test_kernel_versus_activity(values):
+    s = values("06_kernel_vs_activity")["summary"]
+    assert s["kernel"]["kernel_norm"] < s["activity"]["kernel_norm"] <= s["none"]["kernel_norm"] * 1.01
+    assert s["activity"]["activation_norm"] < s["kernel"]["activation_norm"] < s["none"]["activation_norm"]
+
+
+def test_mixed_precision(values):
+    v = values("07_mixed_precision")
+    assert v["mixed_is_inf"] is True
+    assert v["fit_error"].startswith("TypeError: Cannot convert a list containing a tensor of dtype")
+    assert v["float32_layer_penalty"] == pytest.approx(v["expected"], rel=1e-4)
+    assert v["float32_regularizer_penalty"] == pytest.approx(v["expected"], rel=1e-3)
+    assert all(np.isfinite(v["fit_layer_fix"])) and all(np.isfinite(v["fit_regularizer_fix"]))
