@@ -70,9 +70,9 @@ def on_files(files, config):
         snippet_id = link.relative_to(project.output_dir).as_posix()
         for svg in sorted(link.glob("*.svg")):
             files.append(File.generated(config, f"figures/{snippet_id}/{svg.name}", abs_src_path=str(svg)))
-    for snippet in project.snippets():
-        src_uri = f"snippets/{project.snippet_id(snippet)}.py"
-        files.append(File.generated(config, src_uri, abs_src_path=str(snippet)))
+    for source in sorted(project.snippets_dir.glob("*/*.py")):  # snippets and helper modules
+        src_uri = f"snippets/{source.relative_to(project.snippets_dir).as_posix()}"
+        files.append(File.generated(config, src_uri, abs_src_path=str(source)))
     runs_file = project.output_dir / "runs.json"
     runs = json.loads(runs_file.read_text()) if runs_file.is_file() else []
     files.append(File.generated(config, TIMES_PAGE, content=execution_times(runs, config.extra["versions"])))

@@ -27,7 +27,7 @@ from pathlib import Path
 MARKER = re.compile(r"^# --8<-- \[(start|end):([\w-]+)\]\s*$")
 FIGURE_NAME = re.compile(r"[^\w-]+")
 MAX_LIST = 2000
-MAX_STR = 500
+MAX_STR = 4000
 
 
 class NetworkBlocked(OSError):

@@ -7,7 +7,8 @@ A page refers to runs in three ways:
 * `![alt text](figures/chapter/nn_topic/name.svg)`: a figure the snippet saved;
 * `{{ chapter/nn_topic:name }}` or `{{ chapter/nn_topic:name|.3f }}`: a value from the
   snippet's values.json (a dotted path reaches into dicts and lists: `table.l1.0`),
-  optionally formatted with a Python format spec.
+  optionally formatted with a Python format spec; `{{ chapter/nn_topic:@seconds }}` is the
+  run time of the snippet's last run (from its meta.json).
 
 `render()` checks all three and returns the Markdown with values substituted; every problem
 is reported with the page, the line and the snippet involved. Nothing here imports MkDocs.
@@ -21,7 +22,7 @@ from pathlib import Path
 
 INCLUDE = re.compile(r"""^\s*(?:[-*]\s+)?--8<--\s+(["'])(?P<target>[^"']+)\1\s*$""")
 IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]*figures/(?P<ref>[^)\s]+?)\.svg)\)")
-VALUE = re.compile(r"\{\{\s*(?P<id>[\w-]+/[\w-]+):(?P<path>[\w.-]+)\s*(?:\|\s*(?P<spec>[^}]*?)\s*)?\}\}")
+VALUE = re.compile(r"\{\{\s*(?P<id>[\w-]+/[\w-]+):(?P<path>@?[\w.-]+)\s*(?:\|\s*(?P<spec>[^}]*?)\s*)?\}\}")
 SECTION_MARK = "# --8<-- [start:{}]"
 
 
@@ -44,6 +45,15 @@ class Pages:
             path = self.output_dir / snippet_id / "values.json"
             self._values[snippet_id] = json.loads(path.read_text()) if path.is_file() else None
         return self._values[snippet_id]
+
+    def meta(self, snippet_id: str, name: str, spec: str | None):
+        path = self.output_dir / snippet_id / "meta.json"
+        if not path.is_file():
+            raise KeyError(f"{self.snippet_file(snippet_id)} has no outputs yet")
+        meta = json.loads(path.read_text())
+        if name not in meta:
+            raise KeyError(f"run fact '@{name}' is unknown (known: {', '.join('@' + k for k in meta)})")
+        return format(meta[name], spec or "")
 
     def check_include(self, target: str) -> str | None:
         """Return a problem with an include target, or None."""
@@ -83,6 +93,8 @@ class Pages:
         return None
 
     def value(self, snippet_id: str, dotted: str, spec: str | None):
+        if dotted.startswith("@"):  # facts about the run itself, from meta.json: @seconds
+            return self.meta(snippet_id, dotted[1:], spec)
         values = self.values(snippet_id)
         if values is None:
             if not (self.snippets_dir / f"{snippet_id}.py").is_file():

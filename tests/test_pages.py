@@ -36,6 +36,13 @@ def test_values_are_injected_with_formats(pages):
     assert pages.render(text, "docs/p.md") == "a 1.0 b 0.81 c 4 d 81.2%"
 
 
+def test_run_facts_come_from_meta(pages):
+    seconds = float(pages.render("{{ ch/01_demo:@seconds|.3f }}", "docs/p.md"))
+    assert 0 < seconds < 60
+    with pytest.raises(PageError, match="run fact '@nope' is unknown"):
+        pages.render("{{ ch/01_demo:@nope }}", "docs/p.md")
+
+
 def test_valid_includes_and_figures_pass(pages):
     text = (
         '--8<-- "ch/01_demo.py:main"\n--8<-- "ch/01_demo/main.txt"\n--8<-- "ch/01_demo.py"\n'
