@@ -10,6 +10,7 @@ The work is done by the `runner` package (which knows nothing of MkDocs); this f
 from __future__ import annotations
 
 import json
+import logging
 import os
 import platform
 import sys
@@ -28,6 +29,7 @@ from runner.pages import PageError, Pages  # noqa: E402
 from runner.report import execution_times  # noqa: E402
 
 TIMES_PAGE = "execution-times.md"
+log = logging.getLogger("mkdocs.hooks.snippets")
 DEFAULT_OUTPUTS = (ROOT / "build" / "outputs").resolve()
 state: dict = {}
 
@@ -54,6 +56,10 @@ def on_config(config):
 def on_pre_build(config):
     project = state["project"]
     if os.environ.get("SNIPPETS_EXECUTE", "1") == "0":
+        stale = project.stale()
+        if stale:  # a warning: `mkdocs build --strict` refuses to publish stale outputs
+            log.warning("execution is off and these snippets' outputs are missing or "
+                        "out of date: %s", ", ".join(stale))
         return
     try:
         project.run()

@@ -11,7 +11,8 @@ from runner.engine import DEFAULT_TIMEOUT, Project, RunnerError
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m runner", description=__doc__)
     parser.add_argument("only", nargs="*", help="snippet ids or paths (default: all)")
-    parser.add_argument("--root", default=".", help="project root (default: .)")
+    parser.add_argument("--root", default=str(Path(__file__).resolve().parents[1]),
+                        help="project root (default: the folder that holds runner/)")
     parser.add_argument("--output-dir", help="output folder (default: ROOT/build/outputs)")
     parser.add_argument("--force", action="store_true", help="ignore the cache")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT)

@@ -19,11 +19,13 @@ import ast
 import hashlib
 import json
 import os
+import platform
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -83,7 +85,7 @@ class Project:
             return str(path)
 
     def local_imports(self, path: Path, seen: set[Path] | None = None) -> list[Path]:
-        """Files of local modules that path imports, transitively (snippets dir only)."""
+        """Files of local modules that path imports, transitively (its chapter folder)."""
         seen = set() if seen is None else seen
         try:
             tree = ast.parse(path.read_bytes(), str(path))
@@ -97,17 +99,17 @@ class Project:
                 names.add(node.module.split(".")[0])
         found = []
         for name in sorted(names):
-            for folder in (path.parent, self.snippets_dir):
-                for candidate in (folder / f"{name}.py", folder / name / "__init__.py"):
-                    if candidate.is_file() and candidate not in seen:
-                        seen.add(candidate)
-                        found.append(candidate)
-                        found.extend(self.local_imports(candidate, seen))
+            folder = path.parent  # the child process puts the chapter folder on sys.path
+            for candidate in (folder / f"{name}.py", folder / name / "__init__.py"):
+                if candidate.is_file() and candidate not in seen:
+                    seen.add(candidate)
+                    found.append(candidate)
+                    found.extend(self.local_imports(candidate, seen))
         return found
 
     def key(self, path: Path) -> str:
         digest = hashlib.sha256()
-        digest.update(sys.version.encode())
+        digest.update(sys.version.encode() + machine_signature().encode())
         for extra in (CHILD, self.lock_file, self.style_file, Path(__file__)):
             digest.update(extra.read_bytes() if extra.is_file() else b"-")
         for file in [path, *self.local_imports(path)]:
@@ -158,6 +160,15 @@ class Project:
 
     # ---- running -----------------------------------------------------------------------
 
+    def stale(self) -> list[str]:
+        """Snippets whose outputs are missing or were made from other inputs."""
+        found = []
+        for path in self.snippets():
+            link = self.link(self.snippet_id(path))
+            if not link.is_symlink() or Path(os.readlink(link)).name != self.key(path):
+                found.append(self.display_path(path))
+        return found
+
     def store(self) -> Path:
         return self.output_dir / ".store"
 
@@ -182,15 +193,33 @@ class Project:
             seconds = round(time.perf_counter() - started, 2)
             if error:
                 return SnippetResult(snippet_id, display, "failed", seconds, key, error)
+            missing = [name for name in ("stdout.txt", "values.json") if not (tmp / name).is_file()]
+            if missing:
+                error = f"{display}: the snippet process ended without writing {', '.join(missing)}"
+                return SnippetResult(snippet_id, display, "failed", seconds, key, error)
             meta = {"id": snippet_id, "path": display, "key": key, "seconds": seconds}
             (tmp / "meta.json").write_text(json.dumps(meta, indent=1))
-            if stored.exists():
-                shutil.rmtree(stored)
-            os.replace(tmp, stored)
+            self.store_run(tmp, stored)
             point_link(self.link(snippet_id), stored)
             return SnippetResult(snippet_id, display, "ran", seconds, key)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+
+    def store_run(self, tmp: Path, stored: Path):
+        """Move a finished run into the store. Another process may have stored the same key
+        meanwhile (same key, same inputs): then either copy will do."""
+        if stored.exists():  # a forced re-run: move the old copy aside first
+            aside = stored.with_name(f".old-{stored.name}-{os.getpid()}-{threading.get_ident()}")
+            try:
+                os.rename(stored, aside)
+            except OSError:
+                pass
+            shutil.rmtree(aside, ignore_errors=True)
+        try:
+            os.rename(tmp, stored)
+        except OSError:
+            if not (stored / "meta.json").is_file():
+                raise
 
     def execute(self, path: Path, outdir: Path) -> str:
         """Run the snippet in a new process; return an error message, or "" on success."""
@@ -228,7 +257,14 @@ class Project:
     def run(self, only: list[str] | None = None, force: bool = False) -> list[SnippetResult]:
         """Run (or take from the cache) every snippet; raise RunnerError if any failed."""
         snippets = self.snippets()
+        if not snippets:
+            raise RunnerError(f"no snippets found in {self.snippets_dir} (files named NN_*.py "
+                              "inside a chapter folder)")
         if only:
+            known = {self.snippet_id(p) for p in snippets} | {str(p) for p in snippets}
+            unknown = [name for name in only if name not in known]
+            if unknown:
+                raise RunnerError(f"unknown snippet(s): {', '.join(unknown)}")
             snippets = [p for p in snippets if self.snippet_id(p) in only or str(p) in only]
         workers = max(1, min(self.jobs, len(snippets)))
         self._env = self.child_env()
@@ -236,10 +272,7 @@ class Project:
             results = list(pool.map(lambda p: self.run_one(p, force), snippets))
         if not only:
             self.prune({self.snippet_id(p) for p in snippets})
-        write_atomic(
-            self.output_dir / "runs.json",
-            json.dumps([asdict(r) for r in results], indent=1),
-        )
+        self.record(results, partial=bool(only))
         failed = [r for r in results if r.status == "failed"]
         if failed:
             listing = "\n".join(r.error for r in failed)
@@ -248,6 +281,17 @@ class Project:
                 f"their last good outputs were kept:\n{listing}"
             )
         return results
+
+    def record(self, results: list[SnippetResult], partial: bool):
+        """Write runs.json; a partial run updates only its own entries."""
+        runs_file = self.output_dir / "runs.json"
+        entries = {}
+        if partial and runs_file.is_file():
+            entries = {entry["id"]: entry for entry in json.loads(runs_file.read_text())}
+        entries.update({r.id: asdict(r) for r in results})
+        live = {self.snippet_id(p) for p in self.snippets()}
+        ordered = [entries[key] for key in sorted(entries) if key in live]
+        write_atomic(runs_file, json.dumps(ordered, indent=1))
 
     def prune(self, live_ids: set[str]):
         """Drop links of deleted snippets and all but a few unused runs per snippet."""
@@ -268,6 +312,23 @@ class Project:
             keep = KEEP_PER_SNIPPET if snippet_id in live_ids else 0
             for _, run_dir in sorted(runs, reverse=True)[keep:]:
                 shutil.rmtree(run_dir, ignore_errors=True)
+        for leftover in self.store().glob(".tmp-*"):  # from runs killed long ago
+            if time.time() - leftover.stat().st_mtime > 3600:
+                shutil.rmtree(leftover, ignore_errors=True)
+
+
+def machine_signature() -> str:
+    """Architecture and CPU model and features: float results can differ between CPUs."""
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith(("model name", "flags", "Features")):
+                cpu += line.split(":", 1)[1].strip() + ";"
+                if line.startswith(("flags", "Features")):
+                    break
+    except OSError:
+        pass
+    return f"{platform.machine()}|{hashlib.sha256(cpu.encode()).hexdigest()[:12]}"
 
 
 def snippet_timeout(path: Path, default: float) -> float:

@@ -12,7 +12,7 @@ def execution_times(runs: list[dict], versions: str) -> str:
     return f"""# Execution times
 
 Every example on this site is a file in `snippets/` that the build runs in its own process
-({versions}; one TensorFlow thread per snippet, two snippets at a time). A snippet re-runs only
+({versions}; one TensorFlow thread per snippet, one snippet per CPU core at a time). A snippet re-runs only
 when its code, a local module it imports, the pinned dependency set or the Python version
 changes; otherwise its outputs come from the cache.
 

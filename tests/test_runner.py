@@ -198,5 +198,54 @@ def test_command_line(tmp_path, capsys):
 
 def test_runner_does_not_import_mkdocs():
     code = "import sys, runner, runner.__main__, runner.pages; print('mkdocs' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, cwd=root)
     assert result.stdout.strip() == "False"
+
+
+def test_unknown_snippet_and_empty_project_are_errors(tmp_path):
+    project = project_with(tmp_path, {"ch/01_a.py": "print(1)\n"})
+    with pytest.raises(RunnerError, match="unknown snippet.*ch/01_typo"):
+        project.run(only=["ch/01_typo"])
+    empty = Project(tmp_path / "nothing")
+    with pytest.raises(RunnerError, match="no snippets found"):
+        empty.run()
+
+
+def test_partial_run_updates_only_its_entries(tmp_path):
+    project = project_with(tmp_path, {"ch/01_a.py": "print(1)\n", "ch/02_b.py": "print(2)\n"})
+    project.run()
+    project.run(only=["ch/02_b"], force=True)
+    runs = json.loads((project.output_dir / "runs.json").read_text())
+    assert [r["id"] for r in runs] == ["ch/01_a", "ch/02_b"]
+    assert [r["status"] for r in runs] == ["ran", "ran"]
+
+
+def test_a_process_that_exits_early_is_a_failure(tmp_path):
+    project = project_with(tmp_path, {"ch/01_exit.py": "import os\nprint('partial')\nos._exit(0)\n"})
+    with pytest.raises(RunnerError, match="ended without writing stdout.txt, values.json"):
+        project.run()
+
+
+def test_concurrent_runs_of_one_snippet_do_not_collide(tmp_path):
+    """As when `mkdocs serve` and `make test` share build/outputs."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    project = project_with(tmp_path, {"ch/01_same.py": "import time\ntime.sleep(0.3)\nprint('same')\n"})
+    path = project.snippets()[0]
+    project._env = project.child_env()
+    for _ in range(2):
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            results = list(pool.map(lambda _: project.run_one(path, force=True), range(4)))
+        assert [r.status for r in results] == ["ran"] * 4
+        assert (project.output_dir / "ch" / "01_same" / "stdout.txt").read_text() == "same\n"
+
+
+def test_stale_outputs_are_reported(tmp_path):
+    project = project_with(tmp_path, {"ch/01_a.py": "print(1)\n"})
+    assert project.stale() == ["snippets/ch/01_a.py"]
+    project.run()
+    assert project.stale() == []
+    (tmp_path / "snippets" / "ch" / "01_a.py").write_text("print(2)\n")
+    assert project.stale() == ["snippets/ch/01_a.py"]

@@ -61,6 +61,8 @@ def test_ci_runs_make_test_and_caches():
 
 def test_deploy_uploads_the_built_site():
     deploy = load("deploy.yml")
+    commands = [s.get("run", "") for s in steps(deploy)]
+    assert commands.index("make test") < commands.index("make build")
     uploads = [s for s in steps(deploy) if s.get("uses", "").startswith("actions/upload-pages-artifact@")]
     assert uploads[0]["with"]["path"] == "site"
     assert any(s.get("uses", "").startswith("actions/deploy-pages@") for s in steps(deploy))

@@ -1,6 +1,6 @@
 """Batch-size semantics: an activity penalty is divided by the batch size in this Keras.
 
-The same rows, fed in batches of 1, 4 and 32: the recorded penalty is the mean of the
+Batches of the first 1, 4 and 32 rows of one array: the recorded penalty is the mean of the
 per-row penalties, not their sum.
 """
 

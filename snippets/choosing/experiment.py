@@ -122,7 +122,8 @@ def factor_key(factor):
 
 
 def table_row(method, result, factor_name="factor"):
-    factor = "n/a" if result["best_factor"] is None else f"{factor_name} {result['best_factor']:g}"
+    best = result["best_factor"]
+    factor = "n/a" if best is None or method == "none" else f"{factor_name} {best:g}"
     return (f"| {method} | {result['test_acc_mean']:.3f} ± {result['test_acc_std']:.3f} "
             f"| {factor} | {result['seeds']} |")
 

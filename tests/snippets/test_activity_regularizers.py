@@ -21,7 +21,6 @@ def test_seed_example_is_20_not_2(values):
     v = values("01_what_is_penalized")
     assert v["seed_penalty"] == pytest.approx(20.0)
     assert v["seed_activity_penalty"] == pytest.approx(20.0)
-    assert v["article_says"] == 2.0
 
 
 def test_batch_size_table_is_a_mean(values):

@@ -81,11 +81,14 @@ def test_training_comparison_supports_the_prose(values):
     assert v["n_noise"] == v["n_features"] - v["n_informative"]
 
 
-def test_training_figures_exist(outputs):
+def test_training_figures_have_their_panels_and_lines(outputs):
     folder = outputs.folder(f"{CHAPTER}/05_training_effect")
-    for name in ("curves", "weights"):
-        svg = (folder / f"{name}.svg").read_text()
-        assert "<svg" in svg and len(svg) > 10_000
+    curves = (folder / "curves.svg").read_text()
+    assert curves.count('<g id="axes_') == 2
+    assert curves.count('<g id="line2d_') >= 12  # 3 variants x train/validation x 2 panels
+    weights = (folder / "weights.svg").read_text()
+    assert weights.count('<g id="axes_') == 3
+    assert weights.count('<g id="patch_') >= 3 * 60  # 60 histogram bars per panel
 
 
 def test_bias_and_orthogonal(values):

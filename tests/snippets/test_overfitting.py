@@ -75,8 +75,11 @@ def test_dropout(values):
     assert v["memorised"] > 0.5  # "still learns" most wrong labels
 
 
-def test_figures(outputs):
-    for snippet_id, name in [("01_two_models", "curves"), ("02_capacity_sweep", "capacity"),
-                             ("03_size_sweep", "size"), ("05_early_stopping", "early-stopping")]:
+def test_figures_have_their_panels_and_lines(outputs):
+    for snippet_id, name, panels, lines in [
+        ("01_two_models", "curves", 2, 8), ("02_capacity_sweep", "capacity", 1, 3),
+        ("03_size_sweep", "size", 1, 3), ("05_early_stopping", "early-stopping", 1, 4),
+    ]:
         svg = (outputs.folder(f"{CHAPTER}/{snippet_id}") / f"{name}.svg").read_text()
-        assert svg.count("<path") > 20
+        assert svg.count('<g id="axes_') == panels, name
+        assert svg.count('<g id="line2d_') >= lines, name
