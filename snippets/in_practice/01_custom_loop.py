@@ -1,0 +1,43 @@
+"""A custom training loop ignores kernel_regularizer unless you add model.losses yourself.
+
+TensorFlow-specific on purpose (tf.GradientTape): the gradient of the kernel with and without
+the penalty term, and what `model.compute_loss` adds for you.
+"""
+
+import numpy as np
+import keras
+import tensorflow as tf
+from keras import layers, regularizers
+
+keras.utils.set_random_seed(0)
+x = np.random.default_rng(0).normal(size=(32, 4)).astype("float32")
+y = np.zeros((32, 1), dtype="float32")
+model = keras.Sequential([
+    keras.Input(shape=(4,)),
+    layers.Dense(1, kernel_regularizer=regularizers.L2(0.1), name="dense"),
+])
+loss_fn = keras.losses.MeanSquaredError()
+
+# --8<-- [start:loop]
+with tf.GradientTape(persistent=True) as tape:
+    predictions = model(x, training=True)
+    data_loss = loss_fn(y, predictions)          # what most hand-written loops compute
+    total_loss = data_loss + sum(model.losses)   # what fit() optimises
+kernel = model.get_layer("dense").kernel
+without = tape.gradient(data_loss, kernel).numpy().ravel()
+with_penalty = tape.gradient(total_loss, kernel).numpy().ravel()
+
+print("gradient without model.losses:", np.round(without, 4))
+print("gradient with model.losses:   ", np.round(with_penalty, 4))
+print("difference:                   ", np.round(with_penalty - without, 4))
+print("2 * 0.1 * kernel:             ", np.round(0.2 * kernel.numpy().ravel(), 4))
+# --8<-- [end:loop]
+difference_matches = bool(np.allclose(with_penalty - without, 0.2 * kernel.numpy().ravel(), atol=1e-6))
+
+# --8<-- [start:compute_loss]
+model.compile(optimizer="sgd", loss="mse")
+computed = float(model.compute_loss(x=x, y=y, y_pred=model(x)))
+print(f"model.compute_loss: {computed:.4f} = data loss {float(data_loss):.4f} "
+      f"+ penalty {float(sum(model.losses)):.4f}")
+# --8<-- [end:compute_loss]
+compute_loss_gap = computed - float(data_loss) - float(sum(model.losses))

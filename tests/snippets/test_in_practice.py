@@ -1,0 +1,85 @@
+"""Each printed fact an answer of "Regularizers in practice" relies on."""
+
+import pytest
+
+CHAPTER = "in_practice"
+
+
+@pytest.fixture(scope="module")
+def values(outputs):
+    return lambda name: outputs.values(f"{CHAPTER}/{name}")
+
+
+def test_custom_loop_needs_model_losses(values):
+    v = values("01_custom_loop")
+    assert v["difference_matches"] is True
+    assert v["compute_loss_gap"] == pytest.approx(0.0, abs=1e-5)
+
+
+def test_pretrained_model(values):
+    v = values("02_pretrained_model")
+    assert v["attribute_losses"] == 0
+    assert v["variable_penalty"] > 0
+    assert v["reloaded_penalty"] == pytest.approx(v["variable_penalty"])
+    assert v["rebuilt_penalty"] == pytest.approx(v["variable_penalty"])
+    assert v["same_predictions"] is True
+
+
+def test_val_loss_contains_the_penalty(values):
+    v = values("03_loss_vs_metric")
+    assert v["val_gap"] == pytest.approx(v["penalty"], abs=2e-4)  # printed values are rounded
+    assert v["last"]["loss"] > v["last"]["mse"]
+
+
+def test_exact_zeros_only_after_thresholding(values):
+    v = values("04_exact_zeros")
+    r = v["results"]
+    assert v["exact_zeros_after_training"] == 0 and r["0"]["zeros"] == 0
+    assert r["1e-3"]["zeros"] > 0.3 * 3840
+    assert r["1e-3"]["val_acc"] >= r["0"]["val_acc"] - 0.005
+    assert r["1e-1"]["zeros"] > r["1e-3"]["zeros"]
+    assert r["1e-1"]["val_acc"] <= r["1e-3"]["val_acc"]
+
+
+def test_saving_outcomes(values):
+    outcomes = values("05_saving_custom")["outcomes"]
+    assert outcomes["registered class"].startswith("works")
+    assert outcomes["registered function"].startswith("works")
+    assert outcomes["plain function"].startswith("load fails: TypeError: Could not interpret regularizer")
+    assert outcomes["lambda"].startswith("load fails: TypeError: Could not interpret regularizer")
+    assert "0x" not in "".join(outcomes.values()).replace("0x...", "")
+    assert values("05_saving_custom")["custom_objects_penalty"] > 0
+
+
+def test_weight_decay_shrinks_biases_unless_excluded(values):
+    v = values("06_weight_decay_biases")
+    assert v["decay_all"]["kernel"] == pytest.approx(v["factor"])
+    assert v["decay_all"]["bias"] == pytest.approx(v["factor"])
+    assert v["decay_kernels"] == {"kernel": pytest.approx(v["factor"]), "bias": 1.0}
+
+
+def test_embedding_and_lstm_coverage(values):
+    v = values("07_embedding_lstm")
+    assert v["embedding_penalty"] == pytest.approx(0.01 * 10 * 4)
+    assert v["covered"] == {"kernel_regularizer": "kernel",
+                            "recurrent_regularizer": "recurrent_kernel",
+                            "bias_regularizer": "bias"}
+
+
+def test_predict_unchanged_frozen_keeps_activity_penalty(values):
+    v = values("08_predict_and_frozen")
+    assert v["same_predictions"] is True
+    assert len(v["frozen_losses"]) == 1
+
+
+def test_mixed_precision_failure_and_fix(values):
+    v = values("09_mixed_precision")
+    assert v["failure"].startswith("TypeError: Cannot convert a list containing a tensor of dtype")
+    assert all(loss == loss and loss < 1e3 for loss in v["fixed_losses"])  # finite
+
+
+def test_constraint_versus_regularizer(values):
+    s = values("10_constraint_vs_regularizer")["summary"]
+    assert s["constraint"]["norm"] == pytest.approx(1.0, abs=1e-3)
+    assert s["constraint"]["penalties"] == 0 and s["regularizer"]["penalties"] == 1
+    assert s["constraint"]["norm"] < s["regularizer"]["norm"] < s["none"]["norm"]
