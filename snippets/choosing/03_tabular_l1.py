@@ -1,3 +1,4 @@
+# runner: timeout=180
 """Tabular task: L1 and L1L2 kernel penalties at four factors each."""
 
 import matplotlib.pyplot as plt

@@ -1,3 +1,4 @@
+# runner: timeout=180
 """Tabular task: L1 and L2 activity penalties on the hidden layer at four factors each."""
 
 import matplotlib.pyplot as plt

@@ -3,8 +3,10 @@
 import pytest
 
 CHAPTER = "choosing"
-TABULAR = ["02_tabular_l2", "03_tabular_l1", "04_tabular_activity", "05_tabular_others"]
-DIGITS = ["06_digits_l2", "07_digits_l1", "08_digits_activity", "09_digits_others"]
+TABULAR = ["02_tabular_l2", "03_tabular_l1", "04_tabular_activity", "05_tabular_dropout_decay",
+           "06_tabular_early_stopping"]
+DIGITS = ["07_digits_l2", "08_digits_l1", "09_digits_activity", "10_digits_dropout_decay",
+          "11_digits_early_stopping"]
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +100,7 @@ def test_sweep_shapes_described_in_alt_texts(values):
         s = l1[penalty]["sweep"]
         assert min(s, key=lambda k: s[k]["val_loss"]) == "1e-2"
         assert s["1e-1"]["val_loss"] > s["1e-2"]["val_loss"]
-    digits = values("06_digits_l2")["summary"]
+    digits = values("07_digits_l2")["summary"]
     assert digits["l2"]["sweep"]["1e+00"]["val_loss"] > 3 * digits["none"]["sweep"]["0"]["val_loss"]
 
 

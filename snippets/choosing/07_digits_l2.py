@@ -1,3 +1,4 @@
+# runner: timeout=180
 """Digits task: no penalty, and L2 kernel penalties at four factors."""
 
 import matplotlib.pyplot as plt

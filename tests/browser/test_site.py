@@ -1,0 +1,196 @@
+"""The built site in a real browser: every page loads cleanly and privately, renders its math
+and figures, works in dark mode and on a phone, passes axe-core; copy buttons give runnable
+code; search finds the activity chapter."""
+
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHAPTERS = ["overfitting", "kernel-regularizers", "activity-regularizers", "choosing", "in-practice"]
+
+
+def nav_pages():
+    """Every page of mkdocs.yml's nav, as the path of its built HTML file."""
+    found = []
+
+    def walk(entries):
+        for entry in entries:
+            for value in entry.values():
+                if isinstance(value, list):
+                    walk(value)
+                else:
+                    found.append("index.html" if value == "index.md" else value.removesuffix(".md") + "/index.html")
+
+    walk(yaml.safe_load((ROOT / "mkdocs.yml").read_text())["nav"])
+    return found
+
+
+PAGES = nav_pages()
+
+
+class PageVisit:
+    """One page loaded in a fresh context; records console errors and every request."""
+
+    def __init__(self, browser, base_url, path, **context_options):
+        self.context = browser.new_context(**context_options)
+        self.page = self.context.new_page()
+        self.console_errors, self.failed, self.external = [], [], []
+
+        def route(route):
+            host = urlparse(route.request.url).hostname
+            if host not in ("127.0.0.1", None):
+                self.external.append(route.request.url)
+                return route.abort()
+            return route.continue_()
+
+        self.context.route("**/*", route)
+        self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.console_errors.append(str(e)))
+        self.page.on("requestfailed", lambda r: self.failed.append(r.url))
+        self.response = self.page.goto(f"{base_url}/{path}", wait_until="networkidle")
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser, base_url):
+    opened = []
+
+    def open_page(path, **options):
+        visit = PageVisit(browser, base_url, path, **options)
+        opened.append(visit)
+        return visit
+
+    yield open_page
+    for visit in opened:
+        visit.close()
+
+
+def slug(path):
+    return path.removesuffix("index.html").strip("/").replace("/", "_") or "home"
+
+
+def test_every_built_page_is_in_the_nav_and_tested(pages):
+    assert sorted(PAGES) == pages
+    for chapter in CHAPTERS:
+        assert f"{chapter}/index.html" in PAGES
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_cleanly_offline_with_math_figures_and_no_violations(visit, path, artifacts):
+    page = visit(path, viewport={"width": 1280, "height": 900})
+    assert page.response.status == 200
+    assert page.console_errors == [], page.console_errors
+    assert page.failed == [], page.failed
+    assert page.external == [], f"requests leaving 127.0.0.1: {page.external}"
+
+    p = page.page
+    # math: MathML elements exist where arithmatex marked formulas; no raw TeX is left
+    formulas = p.locator(".arithmatex").count()
+    assert p.locator(".arithmatex math").count() == formulas
+    text = p.locator("article").inner_text()
+    assert not re.search(r"\\\(|\\\[|\$\$", text), "raw TeX in the page"
+
+    # figures: every image loaded, with alt text
+    for image in p.locator("article img").all():
+        assert image.evaluate("img => img.complete && img.naturalWidth > 0"), image.get_attribute("src")
+        assert (image.get_attribute("alt") or "").strip(), image.get_attribute("src")
+
+    # accessibility: axe-core, zero serious or critical violations
+    p.add_script_tag(path=str(AXE))
+    result = p.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} x{len(v['nodes'])}"
+        for v in result["violations"] if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], serious
+    p.screenshot(path=str(artifacts / "screenshots" / f"{slug(path)}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_dark_mode_keeps_figures_legible(visit, chapter, artifacts):
+    page = visit(f"{chapter}/index.html", viewport={"width": 1280, "height": 900})
+    p = page.page
+    assert p.evaluate("document.body.dataset.mdColorScheme") == "default"
+    p.locator("label[for='__palette_1']").first.click()  # Material's palette toggle
+    p.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    background = p.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert luminance(background) < 0.2, background  # the page really is dark
+    for image in p.locator("article img").all():
+        image.scroll_into_view_if_needed()
+        shot = image.screenshot()
+        # every figure sits on its own white card, whatever the page colour: dark text,
+        # lines and labels stay readable
+        assert frame_brightness(shot) > 0.9, image.get_attribute("src")
+    p.screenshot(path=str(artifacts / "screenshots" / f"{chapter}-dark.png"))
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_no_horizontal_scroll_on_a_phone(visit, chapter):
+    page = visit(f"{chapter}/index.html", viewport={"width": 375, "height": 800})
+    width = page.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"page is {width} px wide at a 375 px viewport"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_copy_button_gives_code_that_runs(visit, chapter):
+    page = visit(f"{chapter}/index.html", viewport={"width": 1280, "height": 900},
+                 permissions=["clipboard-read", "clipboard-write"])
+    p = page.page
+    details = p.locator("article details").filter(has=p.locator("code")).first
+    details.locator("summary").click()
+    block = details.locator("div.highlight").first
+    block.hover()
+    block.locator("button[data-md-type='copy']").click()
+    code = p.evaluate("navigator.clipboard.readText()")
+    title = block.locator(".filename").inner_text()
+    assert code.startswith('"""') and len(code.splitlines()) > 10, title
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "pasted.py"
+        script.write_text(code)
+        env = {"PYTHONPATH": str(ROOT / title.rsplit("/", 1)[0]), "TF_CPP_MIN_LOG_LEVEL": "3",
+               "MPLBACKEND": "agg", "PATH": "/usr/bin:/bin"}
+        result = subprocess.run([sys.executable, str(script)], cwd=folder, env=env,
+                                capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, f"{title}:\n{result.stderr[-2000:]}"
+
+
+def test_search_finds_the_activity_chapter(visit):
+    page = visit("index.html", viewport={"width": 1280, "height": 900})
+    p = page.page
+    p.locator("input.md-search__input").click()
+    p.keyboard.type("activity_regularizer", delay=20)  # key events, as a reader types
+    results = p.locator(".md-search-result__item a")
+    results.first.wait_for(timeout=15000)
+    links = [link.get_attribute("href") for link in results.all()]
+    assert any("activity-regularizers/" in link for link in links), links
+
+
+def luminance(css_color):
+    red, green, blue = (int(value) for value in re.findall(r"\d+", css_color)[:3])
+    return (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
+
+
+def frame_brightness(png_bytes, border=6):
+    """Mean brightness (0 to 1) of the outer frame of an image: its background."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    image = Image.open(BytesIO(png_bytes)).convert("L")
+    width, height = image.size
+    pixels = [
+        image.getpixel((x, y))
+        for x in range(width) for y in range(height)
+        if x < border or y < border or x >= width - border or y >= height - border
+    ]
+    return sum(pixels) / (255 * len(pixels))
