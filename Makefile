@@ -7,13 +7,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help setup outputs build serve test bench lock clean
+.PHONY: help setup outputs notebooks build serve test bench lock clean
 
 help:
 	@echo "make serve   set up, run the examples, build and serve on http://127.0.0.1:8000"
 	@echo "make test    set up and run every test (snippets, pages, strict build, bad input)"
 	@echo "make build   set up and build the site into site/"
 	@echo "make bench   time cold, warm, one-snippet and no-execution builds"
+	@echo "make notebooks  regenerate notebooks/*.ipynb (the output-free copies Colab opens)"
 	@echo "make lock    re-resolve requirements.in into requirements.txt"
 	@echo "make clean   remove build outputs (keeps .venv)"
 
@@ -34,6 +35,10 @@ setup: $(STAMP) node_modules/.installed
 
 outputs: setup
 	$(BIN)/python -m runner
+
+notebooks: setup
+	$(BIN)/python -m runner
+	$(BIN)/python -m runner.notebooks
 
 build: setup
 	$(BIN)/mkdocs build --strict

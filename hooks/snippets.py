@@ -86,6 +86,8 @@ def on_files(files, config):
 
 
 def on_page_markdown(markdown, page, config, files):
+    if not page.file.src_uri.endswith(".md"):  # notebooks are rendered by mkdocs-jupyter
+        return markdown
     try:
         return state["pages"].render(markdown, f"docs/{page.file.src_uri}")
     except PageError as error:

@@ -13,6 +13,8 @@ figures on the cell that shows them): rendering a notebook never executes anythi
 
 from __future__ import annotations
 
+import base64
+import html
 import re
 from pathlib import Path
 
@@ -20,10 +22,10 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from runner.child import split_regions
-from runner.pages import INCLUDE, Pages
+from runner.pages import INCLUDE, VALUE, Pages
 
 FENCE = re.compile(r"^(\s*)(`{3,})(.*)$")
-IMAGE_LINE = re.compile(r"^\s*!\[[^\]]*\]\([^)]*figures/[^)]*\)\s*$")
+IMAGE_LINE = re.compile(r"^\s*!\[(?P<alt>[^\]]*)\]\([^)]*figures/(?P<ref>[^)]*)\.svg\)\s*$")
 LINK = re.compile(r"(\]\()(?!https?://|#|mailto:)([^)\s]+)(\))")
 
 
@@ -36,6 +38,7 @@ class Snippet:
         self.regions = [r for r in split_regions(self.lines) if "".join(self.lines[r[0]:r[1]]).strip()]
         self.emitted: set[int] = set()
         self.shown_figures: set[str] = set()
+        self.alt_texts: dict[str, str] = {}
         self.output_dir = output_dir / snippet_id
 
     def source(self, index: int) -> str:
@@ -62,21 +65,30 @@ class Snippet:
             for svg in sorted(self.output_dir.glob("*.svg")):
                 if svg.stem not in self.shown_figures:
                     self.shown_figures.add(svg.stem)
-                    found.append(new_output("display_data", data={"image/svg+xml": svg.read_text()}))
+                    alt = self.alt_texts.get(svg.stem, f"Figure {svg.stem} of {self.id}")
+                    encoded = base64.b64encode(svg.read_bytes()).decode()
+                    html_img = (f'<img alt="{html.escape(alt)}" '
+                                f'src="data:image/svg+xml;base64,{encoded}">')
+                    found.append(new_output("display_data", data={
+                        "text/html": html_img, "image/svg+xml": svg.read_text()}))
         return found
 
 
 def chapter_notebook(page: Path, pages: Pages, site_url: str, page_url: str,
                      with_outputs: bool = True):
-    """The notebook of one chapter page (docs/<name>.md)."""
-    text = pages.render(page.read_text(encoding="utf-8"), f"docs/{page.name}")
+    """The notebook of one chapter page (docs/<name>.md). Without outputs (the copy kept in
+    the repository for Colab), numbers the site fills in from runs are left as [...]:
+    they depend on the machine, and running the cells computes them."""
+    text = page.read_text(encoding="utf-8")
+    text = pages.render(text, f"docs/{page.name}") if with_outputs else VALUE.sub("[...]", text)
     snippets: dict[str, Snippet] = {}
     cells, prose = [], []
 
     def flush_prose():
         body = "\n".join(prose).strip()
         if body:
-            cells.append(new_markdown_cell(absolute_links(body, site_url, page_url)))
+            body = jupyter_markdown(absolute_links(body, site_url, page_url), mathml=with_outputs)
+            cells.append(new_markdown_cell(body))
         prose.clear()
 
     def snippet(target: str) -> tuple[Snippet, str | None] | None:
@@ -87,6 +99,9 @@ def chapter_notebook(page: Path, pages: Pages, site_url: str, page_url: str,
         snippet_id = Path(path).with_suffix("").as_posix()
         if snippet_id not in snippets:
             snippets[snippet_id] = Snippet(file, snippet_id, pages.output_dir)
+            snippets[snippet_id].alt_texts = {
+                ref.rsplit("/", 1)[1]: alt for ref, alt in alt_texts.items()
+                if ref.rsplit("/", 1)[0] == snippet_id}
         return snippets[snippet_id], section or None
 
     def emit(item: Snippet, section: str | None):
@@ -98,6 +113,7 @@ def chapter_notebook(page: Path, pages: Pages, site_url: str, page_url: str,
                 cell.outputs = item.outputs(index)
             cells.append(cell)
 
+    alt_texts = {m.group("ref"): m.group("alt") for m in map(IMAGE_LINE.match, text.split("\n")) if m}
     lines = text.split("\n")
     number = 0
     while number < len(lines):
@@ -158,10 +174,54 @@ def chapter_notebook(page: Path, pages: Pages, site_url: str, page_url: str,
     for item in snippets.values():  # anything the page never showed, so the notebook runs
         emit(item, None)
 
-    notebook = new_notebook(cells=cells)
+    intro = (f"*This notebook is generated from the chapter [{title(page)}]({site_url.rstrip('/')}/{page_url}) "
+             "of the site; every code cell is one of its examples, in page order. It was run with "
+             f"the versions listed on the [About page]({site_url.rstrip('/')}/about/).*")
+    notebook = new_notebook(cells=[new_markdown_cell(intro), *cells])
+    for index, cell in enumerate(notebook.cells):  # stable ids: regenerating changes nothing
+        cell["id"] = f"cell-{index:03d}"
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     notebook.metadata["language_info"] = {"name": "python"}
     return notebook
+
+
+ADMONITION = re.compile(r'^(!!!|\?\?\?\+?) (\w+)(?: "([^"]*)")?\s*$')
+
+
+def title(page: Path) -> str:
+    for line in page.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return page.stem
+
+
+def jupyter_markdown(markdown: str, mathml: bool = False) -> str:
+    """pymdownx syntax that Jupyter does not know: admonitions become quotes; \\( \\) and
+    \\[ \\] math becomes $ and $$ (for Jupyter and Colab), or MathML (for the rendered
+    notebooks of the site, which load no math script)."""
+    out, inside = [], False
+    for line in markdown.split("\n"):
+        if line.startswith("#"):  # headings without code spans: their anchors then agree
+            line = line.replace("`", "")
+        match = ADMONITION.match(line)
+        if match:
+            inside = True
+            out.append(f"> **{match.group(3) or match.group(2).title()}**")
+            continue
+        if inside and (line.startswith("    ") or not line.strip()):
+            out.append(("> " + line[4:]) if line.strip() else ">")
+            continue
+        inside = False
+        out.append(line)
+    text = "\n".join(out)
+    if mathml:
+        from latex2mathml.converter import convert
+
+        text = re.sub(r"\\\[(.+?)\\\]", lambda m: convert(m.group(1).strip(), display="block"),
+                      text, flags=re.S)
+        return re.sub(r"\\\((.+?)\\\)", lambda m: convert(m.group(1).strip()), text)
+    text = re.sub(r"\\\((.+?)\\\)", r"$\1$", text)
+    return re.sub(r"\\\[(.+?)\\\]", r"$$\1$$", text, flags=re.S)
 
 
 def absolute_links(markdown: str, site_url: str, page_url: str) -> str:
@@ -188,3 +248,64 @@ def write_if_changed(notebook, path: Path) -> bool:
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
     return True
+
+
+def chapters(config_file: Path) -> list[tuple[str, str]]:
+    """(page file, title) of every chapter in mkdocs.yml's nav section "Chapters"."""
+    import yaml
+
+    nav = yaml.safe_load(config_file.read_text())["nav"]
+    for entry in nav:
+        if "Chapters" in entry:
+            return [(file, name) for item in entry["Chapters"] for name, file in item.items()]
+    return []
+
+
+def build_all(root: Path, output_dir: Path | None, target: Path, with_outputs: bool) -> list[Path]:
+    """Write one notebook per chapter into target; return the files that changed."""
+    import yaml
+
+    from runner.engine import Project
+
+    config = yaml.safe_load((root / "mkdocs.yml").read_text())
+    project = Project(root, output_dir=output_dir)
+    pages = Pages(project.snippets_dir, project.output_dir, [project.snippets_dir, project.output_dir])
+    changed = []
+    for file, _ in chapters(root / "mkdocs.yml"):
+        page_url = file.removesuffix(".md") + "/"
+        notebook = chapter_notebook(root / "docs" / file, pages, config["site_url"], page_url,
+                                    with_outputs=with_outputs)
+        path = target / file.replace(".md", ".ipynb")
+        if write_if_changed(notebook, path):
+            changed.append(path)
+    return changed
+
+
+def main(argv=None) -> int:
+    """`python -m runner.notebooks [--check]`: (re)write notebooks/*.ipynb, the output-free
+    copies that "Open in Colab" opens; --check only reports whether they are current."""
+    import argparse
+    import tempfile
+
+    parser = argparse.ArgumentParser(prog="python -m runner.notebooks")
+    parser.add_argument("--check", action="store_true")
+    args = parser.parse_args(argv)
+    root = Path(__file__).resolve().parents[1]
+    if args.check:
+        with tempfile.TemporaryDirectory() as folder:
+            build_all(root, None, Path(folder), with_outputs=False)
+            stale = [p.name for p in sorted(Path(folder).glob("*.ipynb"))
+                     if not (root / "notebooks" / p.name).is_file()
+                     or (root / "notebooks" / p.name).read_text() != p.read_text()]
+        if stale:
+            print(f"out of date: {', '.join(stale)}; run `make notebooks`")
+            return 1
+        print("notebooks/ is up to date")
+        return 0
+    for path in build_all(root, None, root / "notebooks", with_outputs=False):
+        print(f"wrote {path.relative_to(root)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
