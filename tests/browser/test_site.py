@@ -100,7 +100,8 @@ def test_page_loads_cleanly_offline_with_math_figures_and_no_violations(visit, p
     assert p.locator(".arithmatex math").count() == formulas
     text = p.evaluate("""() => {
         const article = document.querySelector("article").cloneNode(true);
-        article.querySelectorAll("pre, code, .jp-OutputArea").forEach((e) => e.remove());
+        article.querySelectorAll("pre, code, style, script, .jp-OutputArea, .clipboard-copy-txt")
+            .forEach((e) => e.remove());
         return article.innerText;
     }""")  # prose only: code may contain backslashes and dollars
     assert not re.search(r"\\\(|\\\[|\$\$", text), "raw TeX in the page"
