@@ -120,3 +120,10 @@ def test_zizmor_offline_reports_nothing():
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No findings to report" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("name", ["ci.yml", "deploy.yml"])
+def test_browser_and_lint_tests_are_mandatory_in_workflows(name):
+    tests = [s for s in steps(load(name)) if s.get("run") == "make test"]
+    assert tests and tests[0]["env"]["REQUIRE_BROWSER"] == "1" and tests[0]["env"]["REQUIRE_TOOLS"] == "1"
+    assert tests[0]["env"]["CHROMIUM"].startswith("/usr/bin/")
