@@ -6,10 +6,6 @@ import pytest
 CHAPTER = "activity_regularizers"
 
 
-@pytest.fixture(scope="module")
-def values(outputs):
-    return lambda name: outputs.values(f"{CHAPTER}/{name}")
-
 
 def test_penalty_is_on_the_output_after_activation(values):
     v = values("01_what_is_penalized")

@@ -9,10 +9,6 @@ DIGITS = ["07_digits_l2", "08_digits_l1", "09_digits_activity", "10_digits_dropo
           "11_digits_early_stopping"]
 
 
-@pytest.fixture(scope="module")
-def values(outputs):
-    return lambda name: outputs.values(f"{CHAPTER}/{name}")
-
 
 def methods(values, names):
     merged = {}

@@ -5,10 +5,6 @@ import pytest
 CHAPTER = "in_practice"
 
 
-@pytest.fixture(scope="module")
-def values(outputs):
-    return lambda name: outputs.values(f"{CHAPTER}/{name}")
-
 
 def test_custom_loop_needs_model_losses(values):
     v = values("01_custom_loop")

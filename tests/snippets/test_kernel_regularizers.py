@@ -7,10 +7,6 @@ import pytest
 CHAPTER = "kernel_regularizers"
 
 
-@pytest.fixture(scope="module")
-def values(outputs):
-    return lambda name: outputs.values(f"{CHAPTER}/{name}")
-
 
 def test_seed_article_example_l1_of_10_is_1(values):
     v = values("01_penalty_formulas")

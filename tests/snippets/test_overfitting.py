@@ -5,10 +5,6 @@ import pytest
 CHAPTER = "overfitting"
 
 
-@pytest.fixture(scope="module")
-def values(outputs):
-    return lambda name: outputs.values(f"{CHAPTER}/{name}")
-
 
 def test_model_a_memorises_model_b_generalises(values):
     v = values("01_two_models")
