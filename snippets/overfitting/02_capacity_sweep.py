@@ -24,21 +24,20 @@ wrong = rng.choice(n_train, size=int(noise * n_train), replace=False)
 y_noisy = y_train.copy()
 y_noisy[wrong] = (y_noisy[wrong] + rng.integers(1, 10, size=len(wrong))) % 10  # never the true label
 
-train_data = tf.data.Dataset.from_tensor_slices((x_train, y_noisy)).shuffle(n_train, seed=0)
-train_data = train_data.batch(32).repeat()
 steps = -(-n_train // 32)  # batches per epoch
 # --8<-- [end:data]
 
 # --8<-- [start:sweep]
 def train_width(units, epochs=40):
-    keras.utils.set_random_seed(0)
+    keras.utils.set_random_seed(0)  # the same initial weights and batch order for every width
     model = keras.Sequential([
         keras.Input(shape=(64,)),
         layers.Dense(units, activation="relu"),
         layers.Dense(10, activation="softmax"),
     ])
     model.compile(optimizer=keras.optimizers.Adam(2e-3), loss="sparse_categorical_crossentropy")
-    model.fit(train_data, steps_per_epoch=steps, epochs=epochs, verbose=0)
+    data = tf.data.Dataset.from_tensor_slices((x_train, y_noisy)).shuffle(n_train, seed=0)
+    model.fit(data.batch(32).repeat(), steps_per_epoch=steps, epochs=epochs, verbose=0)
     return {
         "train_error": float((model.predict(x_train, verbose=0).argmax(1) != y_noisy).mean()),
         "val_error": float((model.predict(x_val, verbose=0).argmax(1) != y_val).mean()),
