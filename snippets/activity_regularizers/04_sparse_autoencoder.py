@@ -8,7 +8,6 @@ the reconstruction error, and the codes themselves.
 import numpy as np
 import keras
 import matplotlib.pyplot as plt
-import tensorflow as tf
 from keras import layers, regularizers
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
@@ -16,8 +15,9 @@ from sklearn.model_selection import train_test_split
 # --8<-- [start:model]
 x = (load_digits().data / 16.0).astype("float32")
 x_train, x_val = train_test_split(x, train_size=1200, random_state=0)
-train_data = tf.data.Dataset.from_tensor_slices((x_train, x_train)).shuffle(1200, seed=0)
-train_data = train_data.batch(64).repeat()
+shuffler = np.random.default_rng(0)  # one batch order, the same for every model
+order = np.concatenate([shuffler.permutation(len(x_train)) for _ in range(80)])
+x_order = x_train[order]  # an autoencoder: the target is the input
 
 
 def autoencoder(activity_regularizer):
@@ -34,7 +34,7 @@ def autoencoder(activity_regularizer):
 results, codes = {}, {}
 for name, regularizer in {"no penalty": None, "L1(1e-3)": regularizers.L1(1e-3)}.items():
     model, encoder = autoencoder(regularizer)
-    model.fit(train_data, steps_per_epoch=19, epochs=40, verbose=0)
+    model.fit(x_order, x_order, batch_size=64, shuffle=False, steps_per_epoch=19, epochs=40, verbose=0)
     codes[name] = encoder.predict(x_val, verbose=0)
     reconstruction = model.predict(x_val, verbose=0)
     results[name] = {

@@ -4,15 +4,15 @@ activity penalties from 0 to 1e-2 on its code layer."""
 import numpy as np
 import keras
 import matplotlib.pyplot as plt
-import tensorflow as tf
 from keras import layers, regularizers
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
 x = (load_digits().data / 16.0).astype("float32")
 x_train, x_val = train_test_split(x, train_size=1200, random_state=0)
-train_data = tf.data.Dataset.from_tensor_slices((x_train, x_train)).shuffle(1200, seed=0)
-train_data = train_data.batch(64).repeat()
+shuffler = np.random.default_rng(0)  # one batch order, the same for every model
+order = np.concatenate([shuffler.permutation(len(x_train)) for _ in range(80)])
+x_order = x_train[order]  # an autoencoder: the target is the input
 
 # --8<-- [start:sweep]
 def train(factor):
@@ -21,7 +21,7 @@ def train(factor):
     code = layers.Dense(32, activation="relu", activity_regularizer=regularizers.L1(factor))(inputs)
     model = keras.Model(inputs, layers.Dense(64, activation="sigmoid")(code))
     model.compile(optimizer=keras.optimizers.Adam(3e-3), loss="mse")
-    model.fit(train_data, steps_per_epoch=19, epochs=40, verbose=0)
+    model.fit(x_order, x_order, batch_size=64, shuffle=False, steps_per_epoch=19, epochs=40, verbose=0)
     codes = keras.Model(inputs, code).predict(x_val, verbose=0)
     mse = float(np.mean((model.predict(x_val, verbose=0) - x_val) ** 2))
     return {"mse": mse, "active_per_image": float(np.mean((codes >= 1e-3).sum(axis=1)))}

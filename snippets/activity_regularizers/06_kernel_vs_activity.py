@@ -7,7 +7,6 @@ kernel penalty and with an L2 activity penalty on the hidden layer, the same fac
 import numpy as np
 import keras
 import matplotlib.pyplot as plt
-import tensorflow as tf
 from keras import layers, regularizers
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
@@ -17,8 +16,9 @@ x = (digits.data / 16.0).astype("float32")
 x_train, x_val, y_train, y_val = train_test_split(
     x, digits.target, train_size=500, random_state=0, stratify=digits.target
 )
-train_data = tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(500, seed=0)
-train_data = train_data.batch(32).repeat()
+shuffler = np.random.default_rng(0)  # one batch order, the same for every model
+order = np.concatenate([shuffler.permutation(len(x_train)) for _ in range(80)])
+x_order, y_order = x_train[order], y_train[order]
 
 # --8<-- [start:compare]
 factor = 1e-3
@@ -34,7 +34,7 @@ for name, penalty in variants.items():
     hidden = layers.Dense(128, activation="relu", name="hidden", **penalty)(inputs)
     model = keras.Model(inputs, layers.Dense(10, activation="softmax")(hidden))
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    model.fit(train_data, steps_per_epoch=16, epochs=40, verbose=0)
+    model.fit(x_order, y_order, batch_size=32, shuffle=False, steps_per_epoch=16, epochs=40, verbose=0)
 
     activations = keras.Model(inputs, hidden).predict(x_val, verbose=0)
     kernel = model.get_layer("hidden").kernel.numpy()

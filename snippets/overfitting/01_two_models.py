@@ -25,8 +25,9 @@ wrong = rng.choice(n_train, size=int(noise * n_train), replace=False)
 y_noisy = y_train.copy()
 y_noisy[wrong] = (y_noisy[wrong] + rng.integers(1, 10, size=len(wrong))) % 10  # never the true label
 
-train_data = tf.data.Dataset.from_tensor_slices((x_train, y_noisy)).shuffle(n_train, seed=0)
-train_data = train_data.batch(32).repeat()
+shuffler = np.random.default_rng(0)  # one batch order, the same for every model
+order = np.concatenate([shuffler.permutation(n_train) for _ in range(80)])
+x_order, y_order = x_train[order], y_noisy[order]
 val_data = tf.data.Dataset.from_tensors((x_val, y_val)).repeat()
 steps = -(-n_train // 32)  # batches per epoch
 # --8<-- [end:data]
@@ -46,7 +47,7 @@ def mlp(hidden):
 models = {"A: 2 x 512 units": mlp([512, 512]), "B: 1 x 32 units": mlp([32])}
 epochs, histories, rows = 60, {}, {}
 for name, model in models.items():
-    history = model.fit(train_data, steps_per_epoch=steps, epochs=epochs,
+    history = model.fit(x_order, y_order, batch_size=32, shuffle=False, steps_per_epoch=steps, epochs=epochs,
                         validation_data=val_data, validation_steps=1, verbose=0)
     histories[name] = history.history
     predicted = model.predict(x_train, verbose=0).argmax(axis=1)

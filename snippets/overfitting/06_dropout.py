@@ -39,8 +39,9 @@ wrong = rng.choice(n_train, size=int(noise * n_train), replace=False)
 y_noisy = y_train.copy()
 y_noisy[wrong] = (y_noisy[wrong] + rng.integers(1, 10, size=len(wrong))) % 10  # never the true label
 
-train_data = tf.data.Dataset.from_tensor_slices((x_train, y_noisy)).shuffle(n_train, seed=0)
-train_data = train_data.batch(32).repeat()
+shuffler = np.random.default_rng(0)  # one batch order, the same for every model
+order = np.concatenate([shuffler.permutation(n_train) for _ in range(80)])
+x_order, y_order = x_train[order], y_noisy[order]
 val_data = tf.data.Dataset.from_tensors((x_val, y_val)).repeat()
 steps = -(-n_train // 32)  # batches per epoch
 # --8<-- [end:data]
@@ -56,7 +57,7 @@ model = keras.Sequential([
     layers.Dense(10, activation="softmax"),
 ])
 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-history = model.fit(train_data, steps_per_epoch=steps, epochs=60,
+history = model.fit(x_order, y_order, batch_size=32, shuffle=False, steps_per_epoch=steps, epochs=60,
                     validation_data=val_data, validation_steps=1, verbose=0)
 
 predicted = model.predict(x_train, verbose=0).argmax(axis=1)  # predict(): dropout off
