@@ -104,3 +104,31 @@ def test_digits_no_method_beyond_seed_noise(values):
     m = methods(values, DIGITS)
     for method, result in m.items():
         assert not significantly_better(result, m["none"], sigmas=2.5), method
+
+
+# Exercises (shown in choosing-apparatus.md until the chapter is merged)
+
+
+def test_exercise_adam_l2_moves_every_weight_alike_adamw_proportionally(values):
+    m = values("20_exercise_adam_l2_vs_adamw")["moves"]
+    lr, wd = 1e-2, 2e-2
+    assert m["adam_l2"][0] == pytest.approx(lr, rel=0.01) and m["adam_l2"][1] == pytest.approx(lr, rel=0.01)
+    assert m["adamw"][0] == pytest.approx(lr * wd * 0.1, rel=0.01)
+    assert m["adamw"][1] == pytest.approx(lr * wd * 10, rel=0.01)
+
+
+def test_exercise_weight_decay_scales_with_the_learning_rate(values):
+    v = values("21_exercise_decay_and_schedule")
+    for row in v["shrink"].values():
+        assert row["measured"] == pytest.approx(row["formula"], rel=1e-6)
+    assert 1 - v["shrink"]["0.01"]["measured"] > 9 * (1 - v["shrink"]["0.001"]["measured"])
+
+
+def test_exercise_factor_choice_over_seeds(values):
+    v = values("22_exercise_factor_seeds")
+    s = v["summary"]
+    assert all(len(scores) == len(v["seeds"]) == 3 for scores in v["scores"].values())
+    means = {f: row["mean"] for f, row in s.items()}
+    assert v["best"] == max(means, key=means.get)
+    # the verdict is computed from the results, in both directions
+    assert v["separated"] == (s[v["best"]]["min"] > s[v["runner_up"]]["max"])

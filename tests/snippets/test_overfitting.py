@@ -79,3 +79,45 @@ def test_figures_have_their_panels_and_lines(outputs):
         svg = (outputs.folder(f"{CHAPTER}/{snippet_id}") / f"{name}.svg").read_text()
         assert svg.count('<g id="axes_') == panels, name
         assert svg.count('<g id="line2d_') >= lines, name
+
+
+# Exercises
+
+
+def test_exercise_parameter_counts_match_by_hand(values):
+    v = values("20_exercise_parameters")
+    for name in ("A", "B"):
+        assert v["counts"][name]["by_hand"] == v["counts"][name]["keras"]
+    # independent arithmetic: 64*512+512 + 512*512+512 + 512*10+10, and 64*32+32 + 32*10+10
+    assert v["counts"]["A"]["keras"] == 301_066 and v["counts"]["B"]["keras"] == 2_410
+    assert v["ratio"] == pytest.approx(301_066 / 2_410)
+
+
+def test_exercise_patience_replay_matches_the_callback(values):
+    v = values("21_exercise_patience")
+    assert v["replay_matches_callback"] is True
+    losses = v["val_loss"]
+    best = v["best_epoch_overall"]
+    assert losses[best - 1] == min(losses)
+    # patience 10 stops before the overall best epoch; a longer patience reaches it
+    assert v["restored"]["10"] < best
+    assert v["restored"]["30"] == best
+    p = v["smallest_patience_for_best"]
+    assert p > 10
+    # the reason: a run of more than 10 epochs without improvement before the best epoch
+    restored10 = v["restored"]["10"]
+    assert all(loss >= losses[restored10 - 1] for loss in losses[restored10:restored10 + 10])
+    # the restored epoch never gets later as patience shrinks
+    restored = [v["restored"][k] for k in sorted(v["restored"], key=int)]
+    assert restored == sorted(restored)
+
+
+def test_exercise_correct_labels_are_learned_before_wrong_ones(values):
+    v = values("22_exercise_memorisation_order")
+    clean, wrong = v["curves"]["clean"], v["curves"]["wrong"]
+    assert len(clean) == len(wrong) == v["epochs"]
+    assert v["clean_90"] is not None and v["wrong_50"] is not None
+    assert v["clean_90"] < v["wrong_50"]
+    assert clean[v["clean_90"] - 1] >= 0.9 and max(clean[: v["clean_90"] - 1], default=0) < 0.9
+    assert wrong[v["wrong_50"] - 1] >= 0.5 and max(wrong[: v["wrong_50"] - 1], default=0) < 0.5
+    assert wrong[-1] > 0.9  # by the end the wrong labels are memorised too
