@@ -81,9 +81,11 @@ print("smallest patience that reaches the overall best epoch:", smallest_patienc
 # --8<-- [end:replay]
 
 # --8<-- [start:check]
-stopper = keras.callbacks.EarlyStopping(patience=10, restore_best_weights=True)
+checked_patience = 10
+stopper = keras.callbacks.EarlyStopping(patience=checked_patience, restore_best_weights=True)
 real_losses = fit(model_a(), data_check, max_epochs, [stopper])
 real = (len(real_losses), stopper.best_epoch + 1)
-print(f"the real callback, patience 10: stops after epoch {real[0]}, restores epoch {real[1]}")
-replay_matches_callback = real == early_stopping(val_loss, 10)
+print(f"the real callback, patience {checked_patience}: stops after epoch {real[0]}, "
+      f"restores epoch {real[1]}")
+replay_matches_callback = real == early_stopping(val_loss, checked_patience)
 # --8<-- [end:check]

@@ -52,10 +52,11 @@ def first_epoch(curve, level):
     return next((e for e, acc in enumerate(curve, start=1) if acc >= level), None)
 
 
-clean_90 = first_epoch(curves["clean"], 0.9)
-wrong_50 = first_epoch(curves["wrong"], 0.5)
-print(f"correct labels fitted to 90%: epoch {clean_90}")
-print(f"wrong labels memorised to 50%: epoch {wrong_50}")
+clean_level, wrong_level = 0.9, 0.5
+clean_90 = first_epoch(curves["clean"], clean_level)
+wrong_50 = first_epoch(curves["wrong"], wrong_level)
+print(f"correct labels fitted to {clean_level:.0%}: epoch {clean_90}")
+print(f"wrong labels memorised to {wrong_level:.0%}: epoch {wrong_50}")
 for epoch in (1, 5, 10, 20, 40, epochs):
     print(f"epoch {epoch:2d}: correct labels {curves['clean'][epoch - 1]:.2f}, "
           f"wrong labels {curves['wrong'][epoch - 1]:.2f}")

@@ -100,13 +100,16 @@ def test_exercise_patience_replay_matches_the_callback(values):
     best = v["best_epoch_overall"]
     assert losses[best - 1] == min(losses)
     # patience 10 stops before the overall best epoch; a longer patience reaches it
-    assert v["restored"]["10"] < best
+    checked = str(v["checked_patience"])
+    assert v["restored"][checked] < best
     assert v["restored"]["30"] == best
+    assert v["real"] == [v["restored"][checked] + v["checked_patience"], v["restored"][checked]]
     p = v["smallest_patience_for_best"]
-    assert p > 10
-    # the reason: a run of more than 10 epochs without improvement before the best epoch
-    restored10 = v["restored"]["10"]
-    assert all(loss >= losses[restored10 - 1] for loss in losses[restored10:restored10 + 10])
+    assert p > v["checked_patience"]
+    # the reason: a plateau longer than the patience before the overall best epoch
+    restored = v["restored"][checked]
+    assert all(loss >= losses[restored - 1] for loss in losses[restored:best - 1])
+    assert best - 1 - restored >= v["checked_patience"]
     # the restored epoch never gets later as patience shrinks
     restored = [v["restored"][k] for k in sorted(v["restored"], key=int)]
     assert restored == sorted(restored)
@@ -118,6 +121,7 @@ def test_exercise_correct_labels_are_learned_before_wrong_ones(values):
     assert len(clean) == len(wrong) == v["epochs"]
     assert v["clean_90"] is not None and v["wrong_50"] is not None
     assert v["clean_90"] < v["wrong_50"]
-    assert clean[v["clean_90"] - 1] >= 0.9 and max(clean[: v["clean_90"] - 1], default=0) < 0.9
-    assert wrong[v["wrong_50"] - 1] >= 0.5 and max(wrong[: v["wrong_50"] - 1], default=0) < 0.5
+    c, w = v["clean_level"], v["wrong_level"]
+    assert clean[v["clean_90"] - 1] >= c and max(clean[: v["clean_90"] - 1], default=0) < c
+    assert wrong[v["wrong_50"] - 1] >= w and max(wrong[: v["wrong_50"] - 1], default=0) < w
     assert wrong[-1] > 0.9  # by the end the wrong labels are memorised too
