@@ -35,6 +35,8 @@ def test_exact_zeros_only_after_thresholding(values):
     assert r["1e-3"]["val_acc"] >= r["0"]["val_acc"] - 0.005
     assert r["1e-1"]["zeros"] > r["1e-3"]["zeros"]
     assert r["1e-1"]["val_acc"] <= r["1e-3"]["val_acc"]
+    # "element-wise L1 zeroes weights, not inputs": no input unused at any threshold
+    assert all(row["unused_inputs"] == 0 for row in r.values())
 
 
 def test_saving_outcomes(values):
