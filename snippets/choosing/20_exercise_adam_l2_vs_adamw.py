@@ -11,6 +11,7 @@ from keras import optimizers
 # --8<-- [start:step]
 lr, l2 = 1e-2, 1e-2
 start = np.array([0.1, 10.0], dtype="float32")
+start_values = start.tolist()
 
 
 def one_step(optimizer, penalty_factor):

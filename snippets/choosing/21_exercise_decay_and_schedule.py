@@ -16,8 +16,9 @@ for lr in (1e-2, 1e-3):
     optimizer = optimizers.SGD(learning_rate=lr, weight_decay=weight_decay)
     for _ in range(steps):
         optimizer.apply_gradients([(np.zeros(3, dtype="float32"), weight)])  # decay only
-    shrink[str(lr)] = {"measured": float(weight.numpy()[0]),
-                       "formula": float((1 - lr * weight_decay) ** steps)}
-    print(f"learning rate {lr:g}: after {steps} steps w = {shrink[str(lr)]['measured']:.6f} "
-          f"(formula (1 - lr * wd)^steps = {shrink[str(lr)]['formula']:.6f})")
+    key = f"{lr:.0e}".replace("e-0", "e-")  # "1e-2": no dot, so the page can name it
+    shrink[key] = {"lr": lr, "measured": float(weight.numpy()[0]),
+                   "formula": float((1 - lr * weight_decay) ** steps)}
+    print(f"learning rate {lr:g}: after {steps} steps w = {shrink[key]['measured']:.6f} "
+          f"(formula (1 - lr * wd)^steps = {shrink[key]['formula']:.6f})")
 # --8<-- [end:shrink]

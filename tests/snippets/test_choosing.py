@@ -121,13 +121,16 @@ def test_exercise_weight_decay_scales_with_the_learning_rate(values):
     v = values("21_exercise_decay_and_schedule")
     for row in v["shrink"].values():
         assert row["measured"] == pytest.approx(row["formula"], rel=1e-6)
-    assert 1 - v["shrink"]["0.01"]["measured"] > 9 * (1 - v["shrink"]["0.001"]["measured"])
+    assert set(v["shrink"]) == {"1e-2", "1e-3"}
+    assert 1 - v["shrink"]["1e-2"]["measured"] > 9 * (1 - v["shrink"]["1e-3"]["measured"])
 
 
 def test_exercise_factor_choice_over_seeds(values):
     v = values("22_exercise_factor_seeds")
     s = v["summary"]
-    assert all(len(scores) == len(v["seeds"]) == 3 for scores in v["scores"].values())
+    assert v["n_seeds"] == 3 and len(v["scores"]) == v["n_factors"]
+    assert all(len(scores) == v["n_seeds"] for scores in v["scores"].values())
+    assert v["best_mean"] == s[v["best"]]["mean"]
     means = {f: row["mean"] for f, row in s.items()}
     assert v["best"] == max(means, key=means.get)
     # the verdict is computed from the results, in both directions
