@@ -125,3 +125,13 @@ def test_exercise_correct_labels_are_learned_before_wrong_ones(values):
     assert clean[v["clean_90"] - 1] >= c and max(clean[: v["clean_90"] - 1], default=0) < c
     assert wrong[v["wrong_50"] - 1] >= w and max(wrong[: v["wrong_50"] - 1], default=0) < w
     assert wrong[-1] > 0.9  # by the end the wrong labels are memorised too
+
+
+def test_exercise_model_a_fits_random_labels_and_learns_nothing_general(values):
+    v = values("23_exercise_random_labels")
+    assert v["train_acc"] == 1.0  # every random label memorised
+    assert v["first_perfect"] is not None and v["first_perfect"] <= v["epochs"]
+    assert v["curve"][v["first_perfect"] - 1] == 1.0
+    assert v["curve"][0] < 0.3  # it starts at chance
+    assert v["val_acc"] < 0.25  # near chance (0.1) on the true validation labels
+    assert v["agree_by_chance"] < 0.2  # the random labels are not the true ones in disguise
