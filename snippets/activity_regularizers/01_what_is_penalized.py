@@ -1,7 +1,7 @@
 """What an activity regularizer penalises: the layer's output, after its activation.
 
 Computes the penalty Keras records for a Dense layer, checks it against the formula, and
-recomputes the seed article's example (an activation of 20 with an L2 factor of 0.05).
+recomputes a claim often repeated in tutorials (an activation of 20 with an L2 factor of 0.05).
 """
 
 import numpy as np
@@ -38,14 +38,16 @@ print(f"Keras: {by_keras:.6f}   formula: {by_hand:.6f}")
 formula_error = abs(by_keras - float(by_hand))
 
 # --8<-- [start:seed]
-regularizer = regularizers.L2(0.05)
-one_activation = np.array([[20.0]], dtype="float32")  # a batch of one row, one unit
+claim_factor, claim_activation, article_says = 0.05, 20.0, 2.0  # the claim: a penalty of 2
+regularizer = regularizers.L2(claim_factor)
+one_activation = np.array([[claim_activation]], dtype="float32")  # a batch of one row, one unit
 seed_penalty = float(regularizer(one_activation))
-article_says = 2.0
-print(f"L2(0.05) on an activation of 20: {seed_penalty:g} (the article says {article_says:g})")
+print(f"L2({claim_factor:g}) on an activation of {claim_activation:g}: {seed_penalty:g} "
+      f"(the claim: {article_says:g})")
 
-probe = layers.ActivityRegularization(l2=0.05)
+probe = layers.ActivityRegularization(l2=claim_factor)
 probe(one_activation)
 print(f"as an activity penalty, batch of one: {float(probe.losses[0]):g}")
 # --8<-- [end:seed]
 seed_activity_penalty = float(probe.losses[0])
+claim_ratio = seed_penalty / article_says

@@ -1,7 +1,7 @@
 """L1, L2 and L1L2 penalties: the formulas Keras computes, checked by hand.
 
 Calls each built-in regularizer on a tensor and compares the result with the formula,
-including the seed article's example (a weight of 10 with an L1 factor of 0.1).
+including the example many tutorials start from (a weight of 10 with an L1 factor of 0.1).
 """
 
 import numpy as np

@@ -7,7 +7,7 @@ from keras import layers, regularizers
 dense = layers.Dense(2, kernel_initializer="ones")
 dense.build((None, 3))  # the kernel variable exists from here on
 
-dense.kernel_regularizer = regularizers.L2(1.0)  # an attribute nothing reads any more
+dense.kernel_regularizer = regularizers.L2(1.0)  # layer.losses does not read it
 losses_after_attribute = len(dense.losses)
 print("after setting layer.kernel_regularizer:", dense.losses)
 

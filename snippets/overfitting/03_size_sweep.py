@@ -31,13 +31,16 @@ def noisy_subset(n, seed=0):
 # --8<-- [end:data]
 
 # --8<-- [start:sweep]
+hidden_units = 256
+
+
 def train_size(n, epochs=40):
     x_train, y_train = noisy_subset(n)
     data = tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(n, seed=0).batch(32).repeat()
     keras.utils.set_random_seed(0)
     model = keras.Sequential([
         keras.Input(shape=(64,)),
-        layers.Dense(256, activation="relu"),
+        layers.Dense(hidden_units, activation="relu"),
         layers.Dense(10, activation="softmax"),
     ])
     model.compile(optimizer=keras.optimizers.Adam(2e-3), loss="sparse_categorical_crossentropy")

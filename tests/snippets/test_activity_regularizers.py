@@ -84,3 +84,33 @@ def test_mixed_precision(values):
     assert v["float32_layer_penalty"] == pytest.approx(v["expected"], rel=1e-4)
     assert v["float32_regularizer_penalty"] == pytest.approx(v["expected"], rel=1e-3)
     assert all(np.isfinite(v["fit_layer_fix"])) and all(np.isfinite(v["fit_regularizer_fix"]))
+
+
+# Exercises
+
+
+def test_exercise_one_active_row_in_a_batch_of_four(values):
+    v = values("20_exercise_batch_of_four")
+    assert v["alone"] == pytest.approx(0.05 * 20**2)
+    assert v["recorded"] == pytest.approx(v["alone"] / v["batch_size"])
+
+
+def test_exercise_batch_size_where_activity_equals_kernel_penalty(values):
+    v = values("21_exercise_equal_batch")
+    b, kernel, scan = v["equal_batch_size"], v["kernel_penalty"], v["scan"]
+    assert b > 1
+    # the sum rule crosses the kernel penalty at b rows (one row fewer is not enough)
+    assert (b - 1) * v["per_row"] < kernel <= b * v["per_row"]
+    assert scan[str(b)]["sum_rule"] / kernel == pytest.approx(1.0, abs=0.25)
+    # the mean rule: the ratio stays put at every batch size, far below 1
+    ratios = [row["mean_rule"] / kernel for row in scan.values()]
+    assert max(ratios) < 0.2 and max(ratios) - min(ratios) < 0.05
+    assert scan["1024"]["sum_rule"] == pytest.approx(1024 * scan["1024"]["mean_rule"], rel=1e-4)
+
+
+def test_exercise_l1_after_relu_gives_sparser_codes_than_before(values):
+    v = values("22_exercise_before_after_relu")
+    after, before = v["after"], v["before"]
+    assert after["exact_zero"] > before["exact_zero"] + 0.2
+    assert after["active_per_image"] < before["active_per_image"]
+    assert after["mse"] > before["mse"]  # the sparser code reconstructs worse

@@ -159,3 +159,32 @@ def test_l1_leaves_more_weights_near_zero_than_l2_but_none_exactly_zero(tasks):
     assert max(s["l1"]["per_seed"]["exact_zero"]) == 0
     assert tasks["tabular"]["found"]["rules"]["sparsity"].startswith(
         "**Supported**, with a correction")
+
+
+# Exercises
+
+
+def test_exercise_adam_l2_moves_every_weight_alike_adamw_proportionally(values):
+    m = values("20_exercise_adam_l2_vs_adamw")["moves"]
+    lr, wd = 1e-2, 2e-2
+    assert m["adam_l2"][0] == pytest.approx(lr, rel=0.01) and m["adam_l2"][1] == pytest.approx(lr, rel=0.01)
+    assert m["adamw"][0] == pytest.approx(lr * wd * 0.1, rel=0.01)
+    assert m["adamw"][1] == pytest.approx(lr * wd * 10, rel=0.01)
+
+
+def test_exercise_weight_decay_scales_with_the_learning_rate(values):
+    v = values("21_exercise_decay_and_schedule")
+    for row in v["shrink"].values():
+        assert row["measured"] == pytest.approx(row["formula"], rel=1e-6)
+    assert set(v["shrink"]) == {"1e-2", "1e-3"}
+    assert 1 - v["shrink"]["1e-2"]["measured"] > 9 * (1 - v["shrink"]["1e-3"]["measured"])
+
+
+def test_exercise_pairing_narrows_the_interval(values):
+    v = values("22_exercise_paired")
+    paired, unpaired = v["with_pairs"], v["without_pairs"]
+    assert paired["mean"] == pytest.approx(unpaired["mean"])  # the same difference
+    assert paired["low"] > 0  # L2(0.01) beats no penalty on this task, seed by seed
+    assert v["width_ratio"] == pytest.approx(
+        (unpaired["high"] - unpaired["low"]) / (paired["high"] - paired["low"]))
+    assert v["width_ratio"] > 1.5

@@ -35,6 +35,8 @@ def test_exact_zeros_only_after_thresholding(values):
     assert r["1e-3"]["val_acc"] >= r["0"]["val_acc"] - 0.005
     assert r["1e-1"]["zeros"] > r["1e-3"]["zeros"]
     assert r["1e-1"]["val_acc"] <= r["1e-3"]["val_acc"]
+    # "element-wise L1 zeroes weights, not inputs": no input unused at any threshold
+    assert all(row["unused_inputs"] == 0 for row in r.values())
 
 
 def test_saving_outcomes(values):
@@ -79,3 +81,29 @@ def test_constraint_versus_regularizer(values):
     assert s["constraint"]["norm"] == pytest.approx(1.0, abs=1e-3)
     assert s["constraint"]["penalties"] == 0 and s["regularizer"]["penalties"] == 1
     assert s["constraint"]["norm"] < s["regularizer"]["norm"] < s["none"]["norm"]
+
+
+# Exercises
+
+
+def test_exercise_which_layers_add_penalties(values):
+    v = values("20_exercise_count_losses")
+    assert v["sources"] == {"trainable": 2, "frozen_kernel": 0, "frozen_activity": 1}
+    assert v["n_losses"] == 3
+
+
+def test_exercise_clone_model_adds_l2_and_keeps_predictions(values):
+    v = values("21_exercise_clone_with_l2")
+    assert v["same_predictions"] is True
+    assert v["n_dense"] == 3
+    assert v["clone_penalty"] == pytest.approx(v["expected"], rel=1e-5)
+
+
+def test_exercise_float16_penalty_overflow(values):
+    v = values("22_exercise_float16_overflow")
+    assert v["float16_max"] == 65504.0
+    predicted = (v["float16_max"] / v["units"]) ** 0.5
+    assert v["largest_sum"] == pytest.approx(predicted)
+    # the first overflowing value is the first step of the scan above the prediction
+    assert predicted < v["first_inf"] <= predicted + 0.5
+    assert v["first_inf"] < v["largest_square"]  # the sum overflows long before one square

@@ -127,3 +127,47 @@ def test_training_is_reproducible_bit_for_bit(outputs, tmp_path):
     assert (again / "values.json").read_text() == (shown / "values.json").read_text()
     for name in ("curves.svg", "weights.svg", "table.txt"):
         assert (again / name).read_bytes() == (shown / name).read_bytes(), name
+
+
+def test_regularizer_set_after_build_what_reads_it(values):
+    """The kernel and in-practice chapters state this table: attribute -> config, saving and
+    clone_model; variable -> losses (and so training) only."""
+    p = values("09_regularizer_after_build")["paths"]
+    assert p["attribute only"] == {"losses": 0.0, "in_config": True, "after_load": 6.0, "after_clone": 1}
+    assert p["variable only"] == {"losses": 6.0, "in_config": False, "after_load": 0.0, "after_clone": 0}
+    assert p["both"] == {"losses": 6.0, "in_config": True, "after_load": 6.0, "after_clone": 1}
+
+
+# Exercises
+
+
+def test_exercise_predicted_penalty(values):
+    v = values("20_exercise_predict_penalty")
+    assert v["predicted"] == pytest.approx(0.01 * 40 + 0.001 * 40)
+    assert v["computed"] == pytest.approx(v["predicted"], rel=1e-6)
+    assert v["doubled"] == pytest.approx(0.01 * 40 * 2 + 0.001 * 40 * 4, rel=1e-6)
+
+
+def test_exercise_mean_penalty_does_not_grow_with_width(values):
+    p = values("21_exercise_mean_penalty")["penalties"]
+    assert set(p) == {"16", "64", "256"}
+    for units, row in p.items():
+        assert row["sum"] == pytest.approx(0.01 * 32 * int(units) * 0.1**2, rel=1e-5)
+        assert row["mean"] == pytest.approx(0.01 * 0.1**2, rel=1e-5)
+    assert p["256"]["sum"] == pytest.approx(16 * p["16"]["sum"], rel=1e-5)
+
+
+def test_exercise_group_lasso_switches_inputs_off_element_wise_l1_does_not(values):
+    v = values("22_exercise_group_lasso")
+    l1, strong, group = v["l1"], v["l1_strong"], v["group"]
+    # the chapter's L1 setting: about half the weights near zero, yet no input switched off
+    assert l1["near_zero_weights"] > 0.3 and l1["inputs_off"] == 0
+    # a similar share of near-zero weights with the group penalty, concentrated in whole rows
+    assert abs(group["near_zero_weights"] - l1["near_zero_weights"]) < 0.15
+    assert group["inputs_off"] > 0.6 * v["n_noise"]
+    # even ten times stronger L1 zeroes more weights but switches off fewer inputs
+    assert strong["near_zero_weights"] > group["near_zero_weights"]
+    assert strong["inputs_off"] < group["inputs_off"]
+    # only noise inputs are switched off
+    for r in (l1, strong, group):
+        assert r["informative_inputs_off"] == 0 and r["inputs_off"] == r["noise_inputs_off"]

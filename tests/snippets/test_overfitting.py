@@ -102,3 +102,62 @@ def test_remedies_compared_on_test_images_with_paired_intervals(values):
     low, high = interval(acc["A + early stopping"], acc["A + dropout 0.5"])
     expected = "better than" if low > 0 else "worse than" if high < 0 else "not detectably different from"
     assert v["stop_vs_drop_verdict"] == expected
+
+
+# Exercises
+
+
+def test_exercise_parameter_counts_match_by_hand(values):
+    v = values("20_exercise_parameters")
+    for name in ("A", "B"):
+        assert v["counts"][name]["by_hand"] == v["counts"][name]["keras"]
+    # independent arithmetic: 64*512+512 + 512*512+512 + 512*10+10, and 64*32+32 + 32*10+10
+    assert v["counts"]["A"]["keras"] == 301_066 and v["counts"]["B"]["keras"] == 2_410
+    assert v["ratio"] == pytest.approx(301_066 / 2_410)
+
+
+def test_exercise_patience_replay_matches_the_callback(values):
+    v = values("21_exercise_patience")
+    assert v["replay_matches_callback"] is True
+    losses = v["val_loss"]
+    best = v["best_epoch_overall"]
+    assert losses[best - 1] == min(losses)
+    # a patience reaches the overall best epoch exactly when it is at least the smallest one
+    p = v["smallest_patience_for_best"]
+    for patience, epoch in v["restored"].items():
+        assert (epoch == best) == (int(patience) >= p), patience
+    # the smallest patience is the longest run of epochs without a new best before it
+    record, longest = losses[0], 0
+    since = 0
+    for loss in losses[:best]:
+        since = 0 if loss < record else since + 1
+        record = min(record, loss)
+        longest = max(longest, since)
+    assert p == longest + 1
+    checked = str(v["checked_patience"])
+    assert v["real"][1] == v["restored"][checked]
+    # the restored epoch never gets later as patience shrinks
+    restored = [v["restored"][k] for k in sorted(v["restored"], key=int)]
+    assert restored == sorted(restored)
+
+
+def test_exercise_correct_labels_are_learned_before_wrong_ones(values):
+    v = values("22_exercise_memorisation_order")
+    clean, wrong = v["curves"]["clean"], v["curves"]["wrong"]
+    assert len(clean) == len(wrong) == v["epochs"]
+    assert v["clean_90"] is not None and v["wrong_50"] is not None
+    assert v["clean_90"] < v["wrong_50"]
+    c, w = v["clean_level"], v["wrong_level"]
+    assert clean[v["clean_90"] - 1] >= c and max(clean[: v["clean_90"] - 1], default=0) < c
+    assert wrong[v["wrong_50"] - 1] >= w and max(wrong[: v["wrong_50"] - 1], default=0) < w
+    assert wrong[-1] > 0.9  # by the end the wrong labels are memorised too
+
+
+def test_exercise_model_a_fits_random_labels_and_learns_nothing_general(values):
+    v = values("23_exercise_random_labels")
+    assert v["train_acc"] == 1.0  # every random label memorised
+    assert v["first_perfect"] is not None and v["first_perfect"] <= v["epochs"]
+    assert v["curve"][v["first_perfect"] - 1] == 1.0
+    assert v["curve"][0] < 0.3  # it starts at chance
+    assert v["val_acc"] < 0.25  # near chance (0.1) on the true validation labels
+    assert v["agree_by_chance"] < 0.2  # the random labels are not the true ones in disguise
