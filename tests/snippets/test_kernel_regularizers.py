@@ -171,3 +171,32 @@ def test_exercise_group_lasso_switches_inputs_off_element_wise_l1_does_not(value
     # only noise inputs are switched off
     for r in (l1, strong, group):
         assert r["informative_inputs_off"] == 0 and r["inputs_off"] == r["noise_inputs_off"]
+
+
+def test_probabilistic_view_prior_scales_and_map(values):
+    v = values("10_probabilistic_view")
+    n, lam = v["n_rows"], v["lam"]
+    assert v["sigma2"] == pytest.approx(1 / (2 * n * lam))  # Keras' L2 has no 1/2; the loss is a mean
+    assert v["b"] == pytest.approx(1 / (n * lam))
+    for name in ("L2", "L1"):
+        # N * loss + log posterior is constant in w with the right scale, not with the wrong one
+        assert v["spread"][name] < 1e-3
+        assert v["spread_wrong"][name] > 1.0
+        # Keras-trained weights are the MAP weights
+        assert v["agreement"][name]["max_difference"] < 1e-3
+    assert v["agreement"]["L2"]["max_difference"] < 1e-5
+    assert v["agreement"]["L1"]["map_zeros"] == 1 and v["agreement"]["L1"]["keras_zeros"] == 0
+
+
+def test_probabilistic_view_recomputed_independently():
+    """N * (Keras L2 loss) - N * (loss at w = 0) equals minus the log-posterior ratio."""
+    from keras import regularizers
+    from scipy import stats
+
+    rng = np.random.default_rng(1)
+    n, lam = 50, 0.02
+    w = rng.normal(size=4).astype("float32")
+    penalty = float(regularizers.L2(lam)(w))
+    sigma = np.sqrt(1 / (2 * n * lam))
+    log_prior_ratio = stats.norm.logpdf(w, scale=sigma).sum() - stats.norm.logpdf(0 * w, scale=sigma).sum()
+    assert n * penalty == pytest.approx(-log_prior_ratio, rel=1e-5)
