@@ -188,3 +188,32 @@ def test_exercise_pairing_narrows_the_interval(values):
     assert v["width_ratio"] == pytest.approx(
         (unpaired["high"] - unpaired["low"]) / (paired["high"] - paired["low"]))
     assert v["width_ratio"] > 1.5
+
+
+# The factor against the number of rows, weight decay against the learning rate
+
+
+def test_keras_l2_fit_is_the_closed_form_of_mean_loss_plus_penalty(values):
+    assert values("06_rows_and_learning_rate")["closed_form_gap"] < 1e-4
+
+
+def test_best_l2_factor_falls_like_one_over_rows(values):
+    v = values("06_rows_and_learning_rate")
+    s, rows = v["summary"], [str(n) for n in v["rows"]]
+    best = [s[n]["best"] for n in rows]
+    assert best[0] > best[1] > best[2]  # fewer rows, larger best factor
+    assert best[0] / best[2] > 5  # 10 times the rows: roughly a tenth of the factor
+    for n in rows:  # N * factor stays near noise_var / prior_var, the prior view's value
+        assert s[n]["n_times_best"] == pytest.approx(v["prior_ratio"], rel=0.35)
+    assert v["over"] > 0.3 and v["under"] > 0.05  # a factor tuned on another size costs error
+
+
+def test_weight_decay_shrinkage_follows_lr_times_weight_decay(values):
+    v = values("06_rows_and_learning_rate")
+    fixed_wd, fixed_product = v["shrink"]["fixed_wd"], v["shrink"]["fixed_product"]
+    for row in fixed_wd + fixed_product:
+        assert row["measured"] == pytest.approx((1 - row["lr"] * row["wd"]) ** v["steps"], rel=1e-3)
+    measured = [row["measured"] for row in fixed_wd]
+    assert measured[0] > 0.85 and measured[1] < 0.4 and measured[2] < 1e-3  # same wd, lr decides
+    products = [row["measured"] for row in fixed_product]
+    assert max(products) - min(products) < 1e-3  # same lr * wd, same shrinkage
