@@ -161,3 +161,29 @@ def test_exercise_model_a_fits_random_labels_and_learns_nothing_general(values):
     assert v["curve"][0] < 0.3  # it starts at chance
     assert v["val_acc"] < 0.25  # near chance (0.1) on the true validation labels
     assert v["agree_by_chance"] < 0.2  # the random labels are not the true ones in disguise
+
+
+def test_early_stopping_is_close_to_l2_with_factor_one_over_2_t_eta(values):
+    v = values("08_early_stopping_as_l2")
+    rows = sorted(v["distances"].values(), key=lambda r: r["t"])
+    assert [r["t"] for r in rows] == v["checkpoints"]
+    for r in rows:
+        assert r["lam"] == pytest.approx(1 / (2 * r["t"] * v["eta"]))
+        assert r["to_ridge"] < 0.5 * r["to_least_squares"]  # nearer the L2 weights than the target
+        assert 0.4 < r["closest_over_lam"] < 1.0  # the constant is right within a factor 2.5
+    assert v["max_to_ridge"] < 0.15 and v["max_to_ridge"] == max(r["to_ridge"] for r in rows)
+    assert v["worst_ratio"] < 0.5
+    # gradient descent does head for least squares: the distance falls with t
+    to_ls = [r["to_least_squares"] for r in rows]
+    assert all(a > b for a, b in zip(to_ls, to_ls[1:])) and to_ls[0] > 0.8
+    assert v["closest_range"][0] <= v["closest_range"][1]
+    assert 0 < v["factor_gap"] < 0.3
+
+
+def test_early_stopping_factors_recomputed_independently():
+    """Per eigenvector, 1 - (1 - eta h)^t and h / (h + 2 lam) agree for small h when lam = 1/(2 t eta)."""
+    eta, t = 0.1, 50
+    lam = 1 / (2 * t * eta)
+    h = np.array([1e-4, 1e-3, 1e-2])
+    assert 1 - (1 - eta * h) ** t == pytest.approx(h / (h + 2 * lam), rel=0.03)
+    assert 1 - (1 - eta * h) ** t != pytest.approx(h / (h + lam), rel=0.2)  # the textbook 1/(t eta)
