@@ -107,3 +107,27 @@ def test_exercise_float16_penalty_overflow(values):
     # the first overflowing value is the first step of the scan above the prediction
     assert predicted < v["first_inf"] <= predicted + 0.5
     assert v["first_inf"] < v["largest_square"]  # the sum overflows long before one square
+
+
+def test_constraints_versus_penalties_and_the_lagrange_multiplier(values):
+    v = values("11_constraints_vs_penalties")
+    s, c = v["summary"], v["c"]
+    assert s["none"]["norm"] > c  # the limit binds
+    assert s["maxnorm"]["norm"] == pytest.approx(c, abs=1e-3)
+    assert s["unitnorm"]["norm"] == pytest.approx(1.0, abs=1e-3)
+    assert s["nonneg"]["negative"] == 0 and s["nonneg"]["zeros"] >= v["true_negative"]
+    assert s["none"]["negative"] >= v["true_negative"] and s["maxnorm"]["negative"] == s["none"]["negative"]
+    assert s["l2"]["zeros"] == 0 and s["maxnorm"]["zeros"] == 0
+    # constraints add nothing to the loss; the penalty does
+    for name in ("none", "maxnorm", "unitnorm", "nonneg"):
+        assert s[name]["loss"] == s[name]["mse"]
+    assert s["l2"]["loss"] == pytest.approx(s["l2"]["mse"] + v["l2_factor"] * s["l2"]["norm"] ** 2, rel=1e-5)
+    # every limit costs data fit, the tighter the more
+    assert s["none"]["mse"] < s["maxnorm"]["mse"] < s["unitnorm"]["mse"]
+    # the Lagrange multiplier is the L2 factor that reaches the same norm, and the same weights
+    assert v["alignment"] > 0.99  # -gradient parallel to w at the constrained optimum
+    assert v["swept"] == pytest.approx(v["multiplier"], rel=0.05)
+    assert v["matched_gap"] < 0.05
+    norms = v["norms"]
+    assert all(a > b for a, b in zip(norms, norms[1:]))  # larger factor, smaller norm
+    assert min(norms) < c < max(norms)
