@@ -10,7 +10,8 @@ Layout of the output folder (gitignored, default `build/outputs/`):
 A run writes into a temporary folder; only a successful run is moved into the store and
 only then is the symlink switched, so a failed or interrupted run leaves the last good
 outputs in place. The key hashes everything a snippet's result depends on: its bytes, the
-local modules it imports, the dependency lock file, the Python version and this runner.
+local modules it imports, the child process and its fixed environment, the dependency lock
+file, the style file, the Python version and the CPU; not the orchestration code.
 """
 
 from __future__ import annotations
@@ -36,6 +37,28 @@ CHILD = RUNNER_DIR / "child.py"
 SNIPPET_NAME = "[0-9][0-9]_*.py"
 KEEP_PER_SNIPPET = 3
 DEFAULT_TIMEOUT = 60.0
+# The fixed environment of every snippet process (part of the cache key).
+CHILD_ENV = {
+    "PYTHONHASHSEED": "0",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "PYTHONUNBUFFERED": "1",
+    "MPLBACKEND": "agg",
+    "KERAS_BACKEND": "tensorflow",
+    "CUDA_VISIBLE_DEVICES": "-1",
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+    "TF_DETERMINISTIC_OPS": "1",
+    "TF_ENABLE_ONEDNN_OPTS": "0",  # oneDNN's results can vary with memory alignment
+    "TF_NUM_INTRAOP_THREADS": "1",
+    "TF_NUM_INTEROP_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "NO_PROXY": "*",
+    "HTTP_PROXY": "http://127.0.0.1:9",
+    "HTTPS_PROXY": "http://127.0.0.1:9",
+}
+# Appended to the site style: deterministic SVG (part of the cache key).
+MPL_RC = "\nbackend: agg\nsvg.hashsalt: keras-regularization\nsvg.fonttype: path\n"
 
 
 class RunnerError(Exception):
@@ -108,9 +131,13 @@ class Project:
         return found
 
     def key(self, path: Path) -> str:
+        """Hash what determines a snippet's outputs: the snippet and its local imports, the
+        child process (child.py, its fixed environment and matplotlib settings), the lock
+        and style files, the Python version and the CPU. Not the orchestration code."""
         digest = hashlib.sha256()
         digest.update(sys.version.encode() + machine_signature().encode())
-        for extra in (CHILD, self.lock_file, self.style_file, Path(__file__)):
+        digest.update(json.dumps([CHILD_ENV, MPL_RC], sort_keys=True).encode())
+        for extra in (CHILD, self.lock_file, self.style_file):
             digest.update(extra.read_bytes() if extra.is_file() else b"-")
         for file in [path, *self.local_imports(path)]:
             digest.update(file.name.encode() + b"\0" + file.read_bytes())
@@ -123,7 +150,7 @@ class Project:
         folder = self.output_dir / ".mplconfig"
         folder.mkdir(parents=True, exist_ok=True)
         style = self.style_file.read_text() if self.style_file.is_file() else ""
-        rc = style + "\nbackend: agg\nsvg.hashsalt: keras-regularization\nsvg.fonttype: path\n"
+        rc = style + MPL_RC
         rc_file = folder / "matplotlibrc"
         if not rc_file.is_file() or rc_file.read_text() != rc:
             write_atomic(rc_file, rc)
@@ -135,27 +162,8 @@ class Project:
             for key, value in os.environ.items()
             if not key.startswith(("PYTHON", "MPL", "TF_", "KERAS_"))
         }
-        env.update(
-            PYTHONHASHSEED="0",
-            PYTHONDONTWRITEBYTECODE="1",
-            PYTHONUNBUFFERED="1",
-            MPLBACKEND="agg",
-            MPLCONFIGDIR=str(self.mpl_config_dir()),
-            KERAS_BACKEND="tensorflow",
-            KERAS_HOME=str(self.output_dir / ".keras-home"),
-            CUDA_VISIBLE_DEVICES="-1",
-            TF_CPP_MIN_LOG_LEVEL="3",
-            TF_DETERMINISTIC_OPS="1",
-            TF_ENABLE_ONEDNN_OPTS="0",  # oneDNN's results can vary with memory alignment
-            TF_NUM_INTRAOP_THREADS="1",
-            TF_NUM_INTEROP_THREADS="1",
-            OMP_NUM_THREADS="1",
-            OPENBLAS_NUM_THREADS="1",
-            MKL_NUM_THREADS="1",
-            NO_PROXY="*",
-            HTTP_PROXY="http://127.0.0.1:9",
-            HTTPS_PROXY="http://127.0.0.1:9",
-        )
+        env.update(CHILD_ENV, MPLCONFIGDIR=str(self.mpl_config_dir()),
+                   KERAS_HOME=str(self.output_dir / ".keras-home"))
         return env
 
     # ---- running -----------------------------------------------------------------------
