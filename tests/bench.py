@@ -56,18 +56,19 @@ def limit(run: dict) -> float:
     return CHAPTER_LIMITS.get(run["id"].split("/")[0], SNIPPET_LIMIT)
 
 
-def compare(fresh: Path, existing: Path, runs: list[dict]) -> tuple[list[str], int]:
-    """Files that differ between two runs of the same snippets with the same key."""
+def compare(fresh: Project, existing: Project, runs: list[dict]) -> tuple[list[str], int]:
+    """Outputs that differ between two runs of the same snippets with the same key."""
     differing, compared = [], 0
     for run in runs:
-        old = existing / ".store" / run["key"]
-        if not (old / "meta.json").is_file():
+        old, new = existing.outputs(run["id"]), fresh.outputs(run["id"])
+        if not old.exists or old.meta["key"] != run["key"]:
             continue
         compared += 1
-        new = fresh / run["id"]
-        for file in sorted(new.iterdir()):
-            if file.name != "meta.json" and file.read_bytes() != (old / file.name).read_bytes():
-                differing.append(f"{run['path']}: {file.name}")
+        parts = [("values", new.values, old.values)]
+        parts += [(f"{name}.txt", new.text(name), old.text(name)) for name in new.texts]
+        parts += [(f"{name}.svg", svg.read_bytes(), old.figures[name].read_bytes()
+                   if name in old.figures else None) for name, svg in new.figures.items()]
+        differing += [f"{run['path']}: {name}" for name, a, b in parts if a != b]
     return differing, compared
 
 
@@ -93,7 +94,7 @@ def main() -> int:
         # back to the original: its earlier run is still in the store, so nothing re-runs
         restored, restored_runs = build(outputs, site)
         plain = min(build(outputs, site, execute=False)[0] for _ in range(3))
-        differing, compared = compare(outputs, project.output_dir, cold_runs)
+        differing, compared = compare(Project(ROOT, output_dir=outputs), project, cold_runs)
 
     def ran(runs):
         return sorted(r["id"] for r in runs if r["status"] == "ran")
@@ -102,7 +103,8 @@ def main() -> int:
         ("cold build (empty cache)", cold, len(ran(cold_runs))),
         ("warm build (nothing changed)", warm, len(ran(warm_runs))),
         (f"after editing {TOUCHED.relative_to(ROOT)}", touched, len(ran(touched_runs))),
-        ("after restoring it (its earlier outputs are in the store)", restored, len(ran(restored_runs))),
+        ("after restoring it (its earlier outputs are in the store)", restored,
+         len(ran(restored_runs))),
         ("plain build (execution off)", plain, 0),
     ]
     total = len(cold_runs)

@@ -2,7 +2,6 @@
 
 import pytest
 
-CHAPTER = "choosing"
 TABULAR = ["02_tabular_l2", "03_tabular_l1", "04_tabular_activity", "05_tabular_dropout_decay",
            "06_tabular_early_stopping"]
 DIGITS = ["07_digits_l2", "08_digits_l1", "09_digits_activity", "10_digits_dropout_decay",
@@ -47,10 +46,10 @@ def test_every_row_comes_from_three_seeds_and_its_full_sweep(values):
     assert setup["seeds"] == 3
 
 
-def test_each_table_row_is_the_chosen_factor(values, outputs):
+def test_each_table_row_is_the_chosen_factor(values, output):
     for name in TABULAR + DIGITS:
         table = values(name)["table_rows"]
-        assert outputs.stdout(f"{CHAPTER}/{name}", "run") == table + "\n"
+        assert output(name).text("run") == table + "\n"
         for method, result in values(name)["summary"].items():
             if method == "none" and not name.endswith("_l2"):
                 continue  # only the figure's reference line in these files
@@ -67,7 +66,8 @@ def test_tabular_claims(values):
         assert significantly_better(m[penalty], m["none"]), penalty
     # "the three kernel penalties are the best single methods"
     singles = ["activity_l1", "activity_l2", "dropout", "adamw", "early_stopping"]
-    assert min(m[k]["test_acc_mean"] for k in ("l1", "l1l2", "l2")) > max(m[k]["test_acc_mean"] for k in singles)
+    kernels = ("l1", "l1l2", "l2")
+    assert min(m[k]["test_acc_mean"] for k in kernels) > max(m[k]["test_acc_mean"] for k in singles)
     assert m["l1"]["test_acc_mean"] > m["l2"]["test_acc_mean"]
     assert m["l2"]["best_factor"] > m["l1"]["best_factor"]  # L2 needs a larger factor
     # activity penalties: smallest factor chosen, accuracy at the baseline

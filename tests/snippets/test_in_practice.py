@@ -2,9 +2,6 @@
 
 import pytest
 
-CHAPTER = "in_practice"
-
-
 
 def test_custom_loop_needs_model_losses(values):
     v = values("01_custom_loop")
@@ -41,8 +38,9 @@ def test_saving_outcomes(values):
     outcomes = values("05_saving_custom")["outcomes"]
     assert outcomes["registered class"].startswith("works")
     assert outcomes["registered function"].startswith("works")
-    assert outcomes["plain function"].startswith("load fails: TypeError: Could not interpret regularizer")
-    assert outcomes["lambda"].startswith("load fails: TypeError: Could not interpret regularizer")
+    fails = "load fails: TypeError: Could not interpret regularizer"
+    assert outcomes["plain function"].startswith(fails)
+    assert outcomes["lambda"].startswith(fails)
     assert "0x" not in "".join(outcomes.values()).replace("0x...", "")
     assert values("05_saving_custom")["custom_objects_penalty"] > 0
 

@@ -2,9 +2,6 @@
 
 import pytest
 
-CHAPTER = "overfitting"
-
-
 
 def test_model_a_memorises_model_b_generalises(values):
     v = values("01_two_models")
@@ -71,11 +68,11 @@ def test_dropout(values):
     assert v["memorised"] > 0.5  # "still learns" most wrong labels
 
 
-def test_figures_have_their_panels_and_lines(outputs):
+def test_figures_have_their_panels_and_lines(output):
     for snippet_id, name, panels, lines in [
         ("01_two_models", "curves", 2, 8), ("02_capacity_sweep", "capacity", 1, 3),
         ("03_size_sweep", "size", 1, 3), ("05_early_stopping", "early-stopping", 1, 4),
     ]:
-        svg = (outputs.folder(f"{CHAPTER}/{snippet_id}") / f"{name}.svg").read_text()
+        svg = output(snippet_id).figures[name].read_text()
         assert svg.count('<g id="axes_') == panels, name
         assert svg.count('<g id="line2d_') >= lines, name
