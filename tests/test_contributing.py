@@ -10,6 +10,7 @@ from pathlib import Path
 import nbformat
 
 from runner.chapters import missing_parts
+from tests.test_pages import exercise, shown
 
 ROOT = Path(__file__).resolve().parents[1]
 SNIPPET = '''"""The penalty of a vector: L1 against L2 on one small weight vector."""
@@ -30,14 +31,7 @@ PAGE = '''# Sparse codes
 
 The idea, in one example:
 
-```python title="snippets/sparse_codes/01_vector.py"
---8<-- "sparse_codes/01_vector.py:compute"
-```
-
-```text title="Output"
---8<-- "sparse_codes/01_vector/compute.txt"
-```
-
+''' + shown("sparse_codes/01_vector.py:compute", "sparse_codes/01_vector/compute.txt") + '''
 The L1 penalty is {{ sparse_codes/01_vector:l1|g }}.
 
 ??? example "The whole file: `01_vector.py`"
@@ -45,18 +39,8 @@ The L1 penalty is {{ sparse_codes/01_vector:l1|g }}.
     --8<-- "sparse_codes/01_vector.py"
     ```
 
-!!! question "Exercise 1: the L2 penalty"
-    Compute the L2 penalty of the same vector.
-
-    ??? success "Solution"
-        ```python title="snippets/sparse_codes/02_exercise_l2.py"
-        --8<-- "sparse_codes/02_exercise_l2.py"
-        ```
-
-        ```text title="Output"
-        --8<-- "sparse_codes/02_exercise_l2/stdout.txt"
-        ```
-'''
+''' + exercise("sparse_codes/02_exercise_l2", "Exercise 1: the L2 penalty",
+                "Compute the L2 penalty of the same vector.")
 TESTS = '''def test_penalties(values):
     assert values("01_vector")["l1"] == 3.5
     assert values("02_exercise_l2")["l2"] == 12.5

@@ -1,26 +1,30 @@
 """The page model: a page parsed into typed blocks; includes, figures and values checked and
 injected, or the page fails with its file, its line and the snippet involved."""
 
+import textwrap
+
 import pytest
 
 from runner.engine import Project
 from runner.page import Code, Exercise, Expander, Figure, Output, Page, PageError, Prose, mathml
 from runner.page import render as render_page
 
-EXERCISE = '''# Title
 
-!!! question "Exercise 3: a title"
-    Text of the exercise, {{ ch/01_demo:penalty }}.
+def shown(include: str, output: str, indent: str = "") -> str:
+    """A code block that includes a snippet, then the block of what it printed."""
+    title = include.partition(":")[0]
+    return textwrap.indent(f'```python title="snippets/{title}"\n--8<-- "{include}"\n```\n\n'
+                           f'```text title="Output"\n--8<-- "{output}"\n```\n', indent)
 
-    ??? success "Solution"
-        ```python title="snippets/ch/02_exercise_demo.py"
-        --8<-- "ch/02_exercise_demo.py"
-        ```
 
-        ```text title="Output"
-        --8<-- "ch/02_exercise_demo/stdout.txt"
-        ```
-'''
+def exercise(snippet_id: str, title: str, text: str) -> str:
+    """An exercise and its solution, in the markup CONTRIBUTING.md shows."""
+    return (f'!!! question "{title}"\n    {text}\n\n    ??? success "Solution"\n'
+            + shown(f"{snippet_id}.py", f"{snippet_id}/stdout.txt", " " * 8))
+
+
+EXERCISE = "# Title\n\n" + exercise(
+    "ch/02_exercise_demo", "Exercise 3: a title", "Text of the exercise, {{ ch/01_demo:penalty }}.")
 
 
 @pytest.fixture(scope="module")
