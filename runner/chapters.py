@@ -48,6 +48,7 @@ def nav(root: Path) -> list:
 
 
 def with_notebooks(entries: list) -> list:
+    entries = [e for e in entries if not (isinstance(e, dict) and "Notebooks" in e)]
     found = chapters_in(entries)
     if not found:
         return entries

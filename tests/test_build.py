@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from runner.engine import reader_text
+from runner.engine import Project, reader_text
 
 ROOT = Path(__file__).resolve().parents[1]
 MKDOCS = [sys.executable, "-m", "mkdocs", "build", "--strict"]
@@ -157,8 +157,7 @@ def test_failed_snippet_keeps_last_good_outputs_in_the_site(make_project, tmp_pa
     failed = build(project, tmp_path / "out2")
     assert failed.returncode != 0
     assert "snippets/ch/01_x.py" in failed.stderr
-    output = project / "build" / "outputs" / "ch" / "01_x" / "stdout.txt"
-    assert output.read_text() == "first good run\n"
+    assert Project(project).outputs("ch/01_x").text() == "first good run\n"
     # with execution switched off, stale outputs are refused by the strict build ...
     stale = build(project, tmp_path / "out3", SNIPPETS_EXECUTE="0")
     assert stale.returncode != 0 and "out of date: snippets/ch/01_x.py" in stale.stderr
