@@ -25,7 +25,6 @@ from runner.chapters import chapters
 from runner.child import split_regions
 from runner.engine import Project, is_snippet, reader_text, write_atomic
 from runner.page import (
-    PLACEHOLDER,
     VALUE,
     Checker,
     Code,
@@ -42,49 +41,41 @@ from runner.page import (
 LINK = re.compile(r"(\]\()(?!https?://|#|mailto:)([^)\s]+)(\))")
 ADMONITION = re.compile(r'^(!!!|\?\?\?\+?) (\w+)(?: "([^"]*)")?\s*$')
 TABLE_NOTE = "*(The cell above prints a table here when you run it.)*"
+PLACEHOLDER = "[...]"  # a value, which running the cells computes
 
 
 class Snippet:
-    """A snippet file cut into regions; remembers which regions were emitted."""
+    """A snippet file cut into regions (source, open sections); remembers what was emitted."""
 
     def __init__(self, project: Project, snippet_id: str, alt_texts: dict):
         self.id, self.alt_texts, self.outputs = snippet_id, alt_texts, project.outputs(snippet_id)
-        self.lines = reader_text(project.snippets_dir / f"{snippet_id}.py").splitlines(
-            keepends=True)
-        self.regions = [r for r in split_regions(self.lines)
-                        if "".join(self.lines[r[0]:r[1]]).strip()]
+        lines = reader_text(project.snippets_dir / f"{snippet_id}.py").splitlines(keepends=True)
+        self.regions = [("".join(lines[a:b]).strip("\n"), names)
+                        for a, b, names in split_regions(lines) if "".join(lines[a:b]).strip()]
         self.emitted: set[int] = set()
         self.shown_figures: set[str] = set()
 
-    def source(self, index: int) -> str:
-        start, end, _ = self.regions[index]
-        return "".join(self.lines[start:end]).strip("\n")
-
     def upto(self, section: str | None) -> list[int]:
         """Regions not yet emitted, up to and including those of `section` (None: all)."""
-        last = len(self.regions) - 1
-        if section is not None:
-            inside = [i for i, (_, _, names) in enumerate(self.regions) if section in names]
-            last = inside[-1] if inside else -1
+        last = len(self.regions) - 1 if section is None else max(
+            (i for i, (_, names) in enumerate(self.regions) if section in names), default=-1)
         return [i for i in range(last + 1) if i not in self.emitted]
 
     def cell_outputs(self, index: int) -> list:
         """Captured stdout of a region (sections only), and figures on the last region."""
-        found = []
-        names = self.regions[index][2]
+        source, names = self.regions[index]
         text = self.outputs.text(names[-1]) if names else None
-        if text:
-            found.append(new_output("stream", name="stdout", text=text))
-        if index == len(self.regions) - 1 or "plt.show()" in self.source(index):
-            for name, svg in sorted(self.outputs.figures.items()):
-                if name not in self.shown_figures:
-                    self.shown_figures.add(name)
-                    alt = self.alt_texts.get((self.id, name), f"Figure {name} of {self.id}")
-                    encoded = base64.b64encode(svg.read_bytes()).decode()
-                    src = f"data:image/svg+xml;base64,{encoded}"
-                    img = f'<img alt="{html.escape(alt)}" src="{src}">'
-                    found.append(new_output("display_data", data={
-                        "text/html": img, "image/svg+xml": svg.read_text()}))
+        found = [new_output("stream", name="stdout", text=text)] if text else []
+        if index < len(self.regions) - 1 and "plt.show()" not in source:
+            return found
+        for name, svg in sorted(self.outputs.figures.items()):
+            if name not in self.shown_figures:
+                self.shown_figures.add(name)
+                alt = self.alt_texts.get((self.id, name), f"Figure {name} of {self.id}")
+                src = "data:image/svg+xml;base64," + base64.b64encode(svg.read_bytes()).decode()
+                img = f'<img alt="{html.escape(alt)}" src="{src}">'
+                found.append(new_output("display_data", data={
+                    "text/html": img, "image/svg+xml": svg.read_text()}))
         return found
 
 
@@ -126,7 +117,7 @@ class Builder:
         item = self.snippets[snippet_id]
         for index in item.upto(section):
             item.emitted.add(index)
-            self.code(item.source(index), item.cell_outputs(index) if self.with_outputs else ())
+            self.code(item.regions[index][0], item.cell_outputs(index) if self.with_outputs else ())
 
     def add(self, block):
         if isinstance(block, Prose):
@@ -226,7 +217,8 @@ def build_all(project: Project, target: Path, with_outputs: bool) -> list[Path]:
     site_url = yaml.safe_load((project.root / "mkdocs.yml").read_text())["site_url"]
     changed = []
     for chapter in chapters(project.root):
-        page = Page.read(project.root / "docs" / chapter.page)
+        text = (project.root / "docs" / chapter.page).read_text(encoding="utf-8")
+        page = Page.parse(text, f"docs/{chapter.page}")
         notebook = Builder(page, project, site_url, f"{chapter.slug}/", with_outputs).notebook()
         path = target / f"{chapter.slug}.ipynb"
         if write_atomic(path, nbformat.writes(notebook) + "\n"):

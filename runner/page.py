@@ -1,14 +1,8 @@
-"""A page of docs/, parsed once (markdown-it-py with the admonition plugin) into typed blocks
-that checking, rendering and notebook generation all walk.
-
-- `Code`: `--8<-- "chapter/nn_topic.py:section"` (or a whole file) in a code fence;
-- `Output`: `--8<-- "chapter/nn_topic/section.txt"`, fenced, or bare for printed Markdown;
-- `Figure`: `![alt text](figures/chapter/nn_topic/name.svg)` alone in its paragraph;
-- `Value`: `{{ chapter/nn_topic:name|spec }}` anywhere (a dotted path reaches into dicts and
-  lists; `:@seconds` is a fact of the last run);
-- `Expander`: `??? example "..."` holding whole files; `Exercise`: `!!! question "..."`
-  holding its text and a `??? success "Solution"` expander;
-- `Prose`: everything else.
+"""A page of docs/, parsed once (markdown-it-py, admonition plugin) into typed blocks that
+checking, rendering and notebook generation all walk: `Code` and `Output` (includes of a
+snippet or section, and of what it printed), `Figure`, `Expander` (`??? example` with whole
+files), `Exercise` (`!!! question` with a `??? success` solution), `Prose`; and the value
+references `{{ chapter/nn_topic:dotted.path|spec }}` (`:@seconds`: a fact of the run).
 """
 
 from __future__ import annotations
@@ -28,8 +22,6 @@ INCLUDE = re.compile(r"""^(?P<indent>\s*)--8<--\s+(["'])(?P<target>[^"']+)\2\s*$
 VALUE = re.compile(
     r"\{\{\s*(?P<id>[\w-]+/[\w-]+):(?P<path>@?[\w.-]+)\s*(?:\|\s*(?P<spec>[^}]*?)\s*)?\}\}")
 FIGURE = re.compile(r"(?:^|/)figures/(?P<id>[\w-]+/[\w-]+)/(?P<name>[\w-]+)\.svg$")
-TITLE = re.compile(r'^(?P<kind>\w+)(?:\s+"(?P<title>[^"]*)")?')
-PLACEHOLDER = "[...]"
 
 
 class PageError(Exception):
@@ -92,10 +84,6 @@ class Page:
         tokens = MarkdownIt("commonmark").use(admon_plugin).enable("table").parse(text)
         return cls(name, text, blocks(tokens, lines, 0, len(lines), ""))
 
-    @classmethod
-    def read(cls, path: Path) -> Page:
-        return cls.parse(path.read_text(encoding="utf-8"), f"docs/{path.name}")
-
     @property
     def title(self) -> str:
         heading = re.search(r"^# (.+)$", self.text, re.M)
@@ -113,9 +101,6 @@ class Page:
             yield block
             if isinstance(block, Expander):
                 yield from self.walk(block.blocks)
-
-
-# ---- parsing ------------------------------------------------------------------------------
 
 
 def blocks(tokens, lines: list[str], start: int, end: int, indent: str) -> list[Block]:
@@ -172,8 +157,8 @@ def classify(token, inner, lines: list[str], indent: str) -> list[Block]:
         if figures and all(t.type == "image" and m for t, m in figures):
             return [Figure(start + 1, text, t.content, m["id"], m["name"]) for t, m in figures]
     elif token.type == "admonition_open":
-        title = TITLE.match(token.info.strip())
-        kind, name = (title["kind"], title["title"] or "") if title else ("", "")
+        kind, _, name = token.info.strip().partition(" ")  # question "Exercise 1: ..."
+        name = name.strip().strip('"')
         found = blocks(inner, lines, start + 1, end, indent + " " * 4)
         if token.markup == "!!!" and kind == "question":
             return [Exercise(start + 1, text, name, found)]
@@ -183,45 +168,33 @@ def classify(token, inner, lines: list[str], indent: str) -> list[Block]:
     return []
 
 
-# ---- checking and rendering --------------------------------------------------------------
-
-
+@dataclass
 class Checker:
     """Checks a page's references against a project's snippets and their outputs."""
 
-    def __init__(self, project: Project):
-        self.project = project
-
-    def missing(self, snippet_id: str) -> str | None:
-        if not (self.project.snippets_dir / f"{snippet_id}.py").is_file():
-            return f"snippet snippets/{snippet_id}.py does not exist"
-        if not self.project.outputs(snippet_id).exists:
-            return f"snippets/{snippet_id}.py has no outputs yet"
-        return None
+    project: Project
 
     def include(self, item: Include) -> str | None:
-        if isinstance(item, Output):
-            if self.missing(item.snippet_id):
-                return f"included file {item.file!r} does not exist"
-            outputs, name = self.project.outputs(item.snippet_id), Path(item.file).stem
-            made = ", ".join(f"{n}.txt" for n in outputs.texts) or "nothing yet"
-            return None if outputs.text(name) is not None else (
-                f"output '{name}.txt' was not produced by snippets/{item.snippet_id}.py "
-                f"(it produced: {made})")
-        file = self.project.snippets_dir / item.file
+        file = self.project.snippets_dir / (
+            f"{item.snippet_id}.py" if isinstance(item, Output) else item.file)
         if not file.is_file():
             return f"included file {item.file!r} does not exist"
+        if isinstance(item, Output):
+            texts = self.project.outputs(item.snippet_id).texts
+            return None if Path(item.file).stem in texts else (
+                f"output '{Path(item.file).name}' was not produced by snippets/{item.snippet_id}.py"
+                f" (it produced: {', '.join(f'{n}.txt' for n in texts) or 'nothing yet'})")
         if item.section and f"# --8<-- [start:{item.section}]" not in file.read_text():
             return f"section {item.section!r} is not marked in {item.file}"
         return None
 
     def figure(self, block: Figure) -> str | None:
         ref, source = f"{block.snippet_id}/{block.name}.svg", f"snippets/{block.snippet_id}.py"
+        figures = self.project.outputs(block.snippet_id).figures
         if not block.alt.strip():
             return f"figure {ref} has no alt text"
         if not (self.project.snippets_dir / f"{block.snippet_id}.py").is_file():
             return f"figure {ref} names snippet {source}, which does not exist"
-        figures = self.project.outputs(block.snippet_id).figures
         return None if block.name in figures else (
             f"figure {block.name!r} was not produced by {source} "
             f"(it produced: {', '.join(figures) or 'no figures'})")
@@ -229,9 +202,11 @@ class Checker:
     def value(self, match: re.Match) -> str:
         """The formatted value of a VALUE match; KeyError with the problem if there is none."""
         snippet_id, path, spec = match["id"], match["path"], match["spec"]
-        if problem := self.missing(snippet_id):
-            raise KeyError(problem)
         outputs = self.project.outputs(snippet_id)
+        if not (self.project.snippets_dir / f"{snippet_id}.py").is_file():
+            raise KeyError(f"snippet snippets/{snippet_id}.py does not exist")
+        if not outputs.exists:
+            raise KeyError(f"snippets/{snippet_id}.py has no outputs yet")
         value = outputs.meta if path.startswith("@") else outputs.values
         for part in path.removeprefix("@").split("."):
             if isinstance(value, list) and re.fullmatch(r"-?\d+", part) and (
