@@ -336,8 +336,9 @@ class Project:
     # ---- reading outputs (the only readers of the layout above) -------------------------
 
     def outputs(self, snippet_id: str) -> Outputs:
-        """The last good run of one snippet (its fields are empty if it has none)."""
-        return Outputs(snippet_id, self.link(snippet_id))
+        """The last good run of one snippet (its fields are empty if it has none); all its
+        fields come from one run, even if another run replaces it meanwhile."""
+        return Outputs(snippet_id, self.link(snippet_id).resolve())
 
     def runs(self) -> list[dict]:
         """What the last run did, snippet by snippet (runs.json)."""
