@@ -26,9 +26,9 @@ from runner.child import split_regions
 from runner.engine import Project, is_snippet, reader_text, write_atomic
 from runner.page import (
     VALUE,
+    Admonition,
     Checker,
     Code,
-    Exercise,
     Expander,
     Figure,
     Output,
@@ -39,7 +39,6 @@ from runner.page import (
 )
 
 LINK = re.compile(r"(\]\()(?!https?://|#|mailto:)([^)\s]+)(\))")
-ADMONITION = re.compile(r'^(!!!|\?\?\?\+?) (\w+)(?: "([^"]*)")?\s*$')
 TABLE_NOTE = "*(The cell above prints a table here when you run it.)*"
 PLACEHOLDER = "[...]"  # a value, which running the cells computes
 
@@ -131,15 +130,17 @@ class Builder:
             text = self.with_outputs and self.project.outputs(block.snippet_id).text(
                 Path(block.file).stem)
             self.prose.append(text.strip() if text else TABLE_NOTE)
-        elif isinstance(block, Exercise):
-            text = "\n\n".join(b.text for b in block.blocks if isinstance(b, Prose))
-            self.prose.append(quote(f"**{block.title}**\n\n{text}"))
-            for solution in (b for b in block.blocks if isinstance(b, Expander)):
-                self.prose.append(f"**{solution.title}**")
-                self.add(solution)
-        elif isinstance(block, Expander):
+        elif isinstance(block, Expander):  # whole files: their remaining code
             for inner in block.blocks:
                 if isinstance(inner, Code):
+                    self.add(inner)
+        elif isinstance(block, Admonition):  # a note, a warning, an exercise: a quote
+            text = "\n\n".join(b.text for b in block.blocks if isinstance(b, Prose))
+            self.prose.append(quote(f"**{block.title or block.kind.title()}**\n\n{text}"))
+            for inner in block.blocks:  # an exercise's solution follows its text
+                if isinstance(inner, Expander):
+                    self.prose.append(f"**{inner.title}**")
+                if not isinstance(inner, Prose):
                     self.add(inner)
         # fenced outputs are on their code cells; figures are outputs of the code cells
 
@@ -169,24 +170,10 @@ def quote(text: str) -> str:
 
 
 def jupyter_markdown(markdown: str, page: str | None = None) -> str:
-    """pymdownx syntax that Jupyter does not know: admonitions become quotes; \\( \\) and
-    \\[ \\] math becomes $ and $$ (for Jupyter and Colab), or MathML if a page name is given
-    (for the rendered notebooks of the site, which load no math script)."""
-    out, inside = [], False
-    for line in markdown.split("\n"):
-        if line.startswith("#"):  # headings without code spans: their anchors then agree
-            line = line.replace("`", "")
-        match = ADMONITION.match(line)
-        if match:
-            inside = True
-            out.append(f"> **{match.group(3) or match.group(2).title()}**")
-            continue
-        if inside and (line.startswith("    ") or not line.strip()):
-            out.append(("> " + line[4:]) if line.strip() else ">")
-            continue
-        inside = False
-        out.append(line)
-    text = "\n".join(out)
+    """Math that Jupyter does not know: \\( \\) and \\[ \\] become $ and $$ (for Jupyter and
+    Colab), or MathML if a page name is given (for the site's notebooks, which load no math
+    script). Headings lose their code spans, so that their anchors agree."""
+    text = re.sub(r"^(#+ .*)$", lambda m: m[1].replace("`", ""), markdown, flags=re.M)
     if page:
         text = re.sub(r"\\\[(.+?)\\\]", lambda m: mathml(m[1].strip(), "block", page),
                       text, flags=re.S)

@@ -1,7 +1,8 @@
 """A page of docs/, parsed once (markdown-it-py, admonition plugin) into typed blocks that
 checking, rendering and notebook generation all walk: `Code` and `Output` (includes of a
 snippet or section, and of what it printed), `Figure`, `Expander` (`??? example` with whole
-files), `Exercise` (`!!! question` with a `??? success` solution), `Prose`; and the value
+files), `Exercise` (`!!! question` with a `??? success` solution), other `Admonition`s,
+`Prose`; and the value
 references `{{ chapter/nn_topic:dotted.path|spec }}` (`:@seconds`: a fact of the run).
 """
 
@@ -63,13 +64,18 @@ class Figure(Block):
 
 
 @dataclass
-class Expander(Block):
+class Admonition(Block):
+    kind: str  # note, warning, example, question, ...
     title: str
-    blocks: list[Block]  # Code and Output blocks (whole files)
+    blocks: list[Block]
 
 
-class Exercise(Expander):
-    """Its blocks are its text (Prose) and its solution (an Expander)."""
+class Expander(Admonition):
+    """`??? example` holding whole files: its blocks are Code and Output blocks."""
+
+
+class Exercise(Admonition):
+    """`!!! question`: its blocks are its text (Prose) and its solution (an Expander)."""
 
 
 @dataclass
@@ -99,7 +105,7 @@ class Page:
         """Every block, depth first."""
         for block in self.blocks if items is None else items:
             yield block
-            if isinstance(block, Expander):
+            if isinstance(block, Admonition):
                 yield from self.walk(block.blocks)
 
 
@@ -160,11 +166,12 @@ def classify(token, inner, lines: list[str], indent: str) -> list[Block]:
         kind, _, name = token.info.strip().partition(" ")  # question "Exercise 1: ..."
         name = name.strip().strip('"')
         found = blocks(inner, lines, start + 1, end, indent + " " * 4)
-        if token.markup == "!!!" and kind == "question":
-            return [Exercise(start + 1, text, name, found)]
         if token.markup.startswith("???") and any(
                 isinstance(b, Code) and not b.section for b in found):
-            return [Expander(start + 1, text, name, [b for b in found if isinstance(b, Include)])]
+            whole = [b for b in found if isinstance(b, Include)]
+            return [Expander(start + 1, text, kind, name, whole)]
+        kind_class = Exercise if kind == "question" else Admonition
+        return [kind_class(start + 1, text, kind, name, found)]
     return []
 
 

@@ -6,7 +6,18 @@ import textwrap
 import pytest
 
 from runner.engine import Project
-from runner.page import Code, Exercise, Expander, Figure, Output, Page, PageError, Prose, mathml
+from runner.page import (
+    Admonition,
+    Code,
+    Exercise,
+    Expander,
+    Figure,
+    Output,
+    Page,
+    PageError,
+    Prose,
+    mathml,
+)
 from runner.page import render as render_page
 
 
@@ -90,6 +101,12 @@ def test_blocks_have_types_and_lines():
     assert kinds == [("Prose", 1), ("Code", 4), ("Output", 7), ("Figure", 9), ("Expander", 11),
                      ("Code", 13)]
     assert page.blocks[2].fenced is False and page.blocks[3].alt == "A curve"
+
+
+def test_other_admonitions_hold_their_prose():
+    [block] = Page.parse('!!! warning "Careful"\n    Text, {{ ch/01_demo:penalty }}.\n', "p").blocks
+    assert isinstance(block, Admonition) and (block.kind, block.title) == ("warning", "Careful")
+    assert [b.text for b in block.blocks] == ["Text, {{ ch/01_demo:penalty }}."]
 
 
 def test_exercises_hold_their_text_and_solution(project):
