@@ -99,9 +99,11 @@ class Project:
         self.style_file = Path(self.style_file or self.snippets_dir / "site.mplstyle")
 
     @classmethod
-    def from_env(cls, root: Path | str, **options) -> Project:
-        """The project at root, with its outputs in $SNIPPETS_OUTPUT_DIR if that is set."""
-        return cls(Path(root), output_dir=os.environ.get("SNIPPETS_OUTPUT_DIR") or None, **options)
+    def from_env(cls, root: Path | str, output_dir: Path | str | None = None, **options):
+        """The project at root, with its outputs in output_dir, else in $SNIPPETS_OUTPUT_DIR
+        if that is set, else in the default folder."""
+        output_dir = output_dir or os.environ.get("SNIPPETS_OUTPUT_DIR") or None
+        return cls(Path(root), output_dir=output_dir, **options)
 
     # ---- discovery -------------------------------------------------------------------
 

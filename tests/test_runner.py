@@ -196,6 +196,14 @@ def test_command_line(tmp_path, capsys):
     assert "snippets/ch/02_bad.py:1: RuntimeError: nope" in capsys.readouterr().err
 
 
+def test_command_line_honours_the_output_folder_switch(tmp_path, monkeypatch, capsys):
+    project_with(tmp_path, {"ch/01_ok.py": "print('ok')\n"})
+    monkeypatch.setenv("SNIPPETS_OUTPUT_DIR", str(tmp_path / "elsewhere"))
+    assert cli(["--root", str(tmp_path)]) == 0
+    assert Project(tmp_path, output_dir=tmp_path / "elsewhere").outputs("ch/01_ok").text() == "ok\n"
+    assert not Project(tmp_path).outputs("ch/01_ok").exists
+
+
 def test_runner_does_not_import_mkdocs():
     code = ("import sys, runner, runner.__main__, runner.page, runner.notebooks, runner.chapters; "
             "print('mkdocs' in sys.modules)")
