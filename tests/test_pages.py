@@ -6,19 +6,12 @@ import textwrap
 import pytest
 
 from runner.engine import Project
-from runner.page import (
-    Admonition,
-    Code,
-    Exercise,
-    Expander,
-    Figure,
-    Output,
-    Page,
-    PageError,
-    Prose,
-    mathml,
-)
+from runner.page import Page, PageError, mathml
 from runner.page import render as render_page
+
+
+def kind(block):
+    return type(block).__name__
 
 
 def shown(include: str, output: str, indent: str = "") -> str:
@@ -97,7 +90,7 @@ def test_blocks_have_types_and_lines():
         '--8<-- "ch/01_demo/table.txt"\n\n![A curve](figures/ch/01_demo/curves.svg)\n\n'
         '??? example "All"\n    ```python title="x"\n    --8<-- "ch/01_demo.py"\n    ```\n',
         "docs/p.md")
-    kinds = [(type(b).__name__, b.line) for b in page.walk()]
+    kinds = [(kind(b), b.line) for b in page.walk()]
     assert kinds == [("Prose", 1), ("Code", 4), ("Output", 7), ("Figure", 9), ("Expander", 11),
                      ("Code", 13)]
     assert page.blocks[2].fenced is False and page.blocks[3].alt == "A curve"
@@ -105,20 +98,20 @@ def test_blocks_have_types_and_lines():
 
 def test_other_admonitions_hold_their_prose():
     [block] = Page.parse('!!! warning "Careful"\n    Text, {{ ch/01_demo:penalty }}.\n', "p").blocks
-    assert isinstance(block, Admonition) and (block.kind, block.title) == ("warning", "Careful")
+    assert kind(block) == "Admonition" and (block.kind, block.title) == ("warning", "Careful")
     assert [b.text for b in block.blocks] == ["Text, {{ ch/01_demo:penalty }}."]
 
 
 def test_exercises_hold_their_text_and_solution(project):
     page = Page.parse(EXERCISE, "docs/p.md")
     [_, exercise] = page.blocks
-    assert isinstance(exercise, Exercise) and exercise.title == "Exercise 3: a title"
+    assert kind(exercise) == "Exercise" and exercise.title == "Exercise 3: a title"
     text, solution = exercise.blocks
-    assert isinstance(text, Prose) and text.text.startswith("Text of the exercise")
-    assert isinstance(solution, Expander) and solution.title == "Solution"
+    assert kind(text) == "Prose" and text.text.startswith("Text of the exercise")
+    assert kind(solution) == "Expander" and solution.title == "Solution"
     code, output = solution.blocks
-    assert isinstance(code, Code) and code.snippet_id == "ch/02_exercise_demo"
-    assert isinstance(output, Output) and output.line == 12
+    assert kind(code) == "Code" and code.snippet_id == "ch/02_exercise_demo"
+    assert kind(output) == "Output" and output.line == 12
     assert "solved" in render(project, EXERCISE)
 
 
@@ -160,7 +153,7 @@ def test_every_problem_is_reported_at_once(project):
 def test_images_inside_code_fences_are_ignored(project):
     text = "```markdown\n![](figures/ch/01_demo/nosuch.svg)\n```\n"
     assert render(project, text) == text
-    assert not any(isinstance(b, Figure) for b in Page.parse(text, "p").walk())
+    assert "Figure" not in map(kind, Page.parse(text, "p").walk())
 
 
 def test_values_are_what_the_snippet_set(project):
