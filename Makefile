@@ -37,7 +37,6 @@ outputs: setup
 	$(BIN)/python -m runner
 
 notebooks: setup
-	$(BIN)/python -m runner
 	$(BIN)/python -m runner.notebooks
 
 build: setup

@@ -6,25 +6,30 @@ A formula latex2mathml cannot convert fails the build with the page and the form
 
 import html
 import re
+import sys
+from pathlib import Path
 
-from latex2mathml.converter import convert
 from mkdocs.exceptions import PluginError
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from runner.page import PageError, mathml  # noqa: E402
 
 INLINE = re.compile(r'<span class="arithmatex">\\\((?P<tex>.+?)\\\)</span>', re.S)
 BLOCK = re.compile(r'<div class="arithmatex">\\\[(?P<tex>.+?)\\\]</div>', re.S)
 
 
-def to_mathml(match, display, page):
-    tex = html.unescape(match.group("tex")).strip()
-    try:
-        mathml = convert(tex, display=display)
-    except Exception as error:  # latex2mathml raises many kinds
-        raise PluginError(f"docs/{page.file.src_uri}: cannot render formula {tex!r}: {error}")
-    mathml = mathml.replace("<math ", f'<math aria-label="{html.escape(tex)}" ', 1)
-    tag = "div" if display == "block" else "span"
-    return f'<{tag} class="arithmatex">{mathml}</{tag}>'
-
-
 def on_page_content(content, page, config, files):
-    content = BLOCK.sub(lambda m: to_mathml(m, "block", page), content)
-    return INLINE.sub(lambda m: to_mathml(m, "inline", page), content)
+    name = f"docs/{page.file.src_uri}"
+
+    def convert(match, display, tag):
+        tex = html.unescape(match.group("tex")).strip()
+        return f'<{tag} class="arithmatex">{mathml(tex, display, name)}</{tag}>'
+
+    try:
+        content = BLOCK.sub(lambda m: convert(m, "block", "div"), content)
+        return INLINE.sub(lambda m: convert(m, "inline", "span"), content)
+    except PageError as error:
+        raise PluginError(str(error)) from None

@@ -4,12 +4,6 @@ This package does not import MkDocs. `python -m runner` runs it from the command
 `hooks/snippets.py` calls it from `mkdocs build` and `mkdocs serve`.
 """
 
-from runner.engine import (
-    Project,
-    RunnerError,
-    SnippetResult,
-    load_values,
-    run,
-)
+from runner.engine import Outputs, Project, RunnerError, SnippetResult, run
 
-__all__ = ["Project", "RunnerError", "SnippetResult", "load_values", "run"]
+__all__ = ["Outputs", "Project", "RunnerError", "SnippetResult", "run"]

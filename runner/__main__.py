@@ -13,13 +13,14 @@ def main(argv=None):
     parser.add_argument("only", nargs="*", help="snippet ids or paths (default: all)")
     parser.add_argument("--root", default=str(Path(__file__).resolve().parents[1]),
                         help="project root (default: the folder that holds runner/)")
-    parser.add_argument("--output-dir", help="output folder (default: ROOT/build/outputs)")
+    parser.add_argument("--output-dir", help="output folder (default: $SNIPPETS_OUTPUT_DIR, "
+                        "or ROOT/build/outputs)")
     parser.add_argument("--force", action="store_true", help="ignore the cache")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT)
     parser.add_argument("--jobs", type=int, default=None, help="parallel snippets")
     args = parser.parse_args(argv)
 
-    project = Project(Path(args.root), output_dir=args.output_dir, timeout=args.timeout)
+    project = Project.from_env(args.root, output_dir=args.output_dir, timeout=args.timeout)
     if args.jobs:
         project.jobs = args.jobs
     only = [str(Path(p).resolve()) if p.endswith(".py") else p for p in args.only]

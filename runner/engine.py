@@ -7,10 +7,14 @@ Layout of the output folder (gitignored, default `build/outputs/`):
     <chapter>/<nn>_<topic>  ->  ../.store/<key>     a symlink, replaced atomically
     runs.json                         what the last build did, for the "Execution times" page
 
+Only this module knows that layout: everything else reads a run through `Project.outputs()`
+(an `Outputs`), `Project.published()` and `Project.runs()`.
+
 A run writes into a temporary folder; only a successful run is moved into the store and
 only then is the symlink switched, so a failed or interrupted run leaves the last good
 outputs in place. The key hashes everything a snippet's result depends on: its bytes, the
-local modules it imports, the dependency lock file, the Python version and this runner.
+local modules it imports, the child process and its fixed environment, the dependency lock
+file, the style file, the Python version and the CPU; not the orchestration code.
 """
 
 from __future__ import annotations
@@ -29,13 +33,38 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
+from fnmatch import fnmatch
+from functools import cached_property
 from pathlib import Path
 
 RUNNER_DIR = Path(__file__).resolve().parent
 CHILD = RUNNER_DIR / "child.py"
 SNIPPET_NAME = "[0-9][0-9]_*.py"
+DIRECTIVE = "# runner: "  # a line for the runner only, e.g. `# runner: timeout=90`
 KEEP_PER_SNIPPET = 3
 DEFAULT_TIMEOUT = 60.0
+# The fixed environment of every snippet process (part of the cache key).
+CHILD_ENV = {
+    "PYTHONHASHSEED": "0",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "PYTHONUNBUFFERED": "1",
+    "MPLBACKEND": "agg",
+    "KERAS_BACKEND": "tensorflow",
+    "CUDA_VISIBLE_DEVICES": "-1",
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+    "TF_DETERMINISTIC_OPS": "1",
+    "TF_ENABLE_ONEDNN_OPTS": "0",  # oneDNN's results can vary with memory alignment
+    "TF_NUM_INTRAOP_THREADS": "1",
+    "TF_NUM_INTEROP_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "NO_PROXY": "*",
+    "HTTP_PROXY": "http://127.0.0.1:9",
+    "HTTPS_PROXY": "http://127.0.0.1:9",
+}
+# Appended to the site style: deterministic SVG (part of the cache key).
+MPL_RC = "\nbackend: agg\nsvg.hashsalt: keras-regularization\nsvg.fonttype: path\n"
 
 
 class RunnerError(Exception):
@@ -61,7 +90,6 @@ class Project:
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     lock_file: Path | None = None
     style_file: Path | None = None
-    _env: dict | None = field(default=None, repr=False)
 
     def __post_init__(self):
         self.root = Path(self.root).resolve()
@@ -69,6 +97,13 @@ class Project:
         self.output_dir = Path(self.output_dir or self.root / "build" / "outputs").resolve()
         self.lock_file = Path(self.lock_file or self.root / "requirements.txt")
         self.style_file = Path(self.style_file or self.snippets_dir / "site.mplstyle")
+
+    @classmethod
+    def from_env(cls, root: Path | str, output_dir: Path | str | None = None, **options):
+        """The project at root, with its outputs in output_dir, else in $SNIPPETS_OUTPUT_DIR
+        if that is set, else in the default folder."""
+        output_dir = output_dir or os.environ.get("SNIPPETS_OUTPUT_DIR") or None
+        return cls(Path(root), output_dir=output_dir, **options)
 
     # ---- discovery -------------------------------------------------------------------
 
@@ -108,9 +143,13 @@ class Project:
         return found
 
     def key(self, path: Path) -> str:
+        """Hash what determines a snippet's outputs: the snippet and its local imports, the
+        child process (child.py, its fixed environment and matplotlib settings), the lock
+        and style files, the Python version and the CPU. Not the orchestration code."""
         digest = hashlib.sha256()
         digest.update(sys.version.encode() + machine_signature().encode())
-        for extra in (CHILD, self.lock_file, self.style_file, Path(__file__)):
+        digest.update(json.dumps([CHILD_ENV, MPL_RC], sort_keys=True).encode())
+        for extra in (CHILD, self.lock_file, self.style_file):
             digest.update(extra.read_bytes() if extra.is_file() else b"-")
         for file in [path, *self.local_imports(path)]:
             digest.update(file.name.encode() + b"\0" + file.read_bytes())
@@ -123,10 +162,8 @@ class Project:
         folder = self.output_dir / ".mplconfig"
         folder.mkdir(parents=True, exist_ok=True)
         style = self.style_file.read_text() if self.style_file.is_file() else ""
-        rc = style + "\nbackend: agg\nsvg.hashsalt: keras-regularization\nsvg.fonttype: path\n"
-        rc_file = folder / "matplotlibrc"
-        if not rc_file.is_file() or rc_file.read_text() != rc:
-            write_atomic(rc_file, rc)
+        rc = style + MPL_RC
+        write_atomic(folder / "matplotlibrc", rc)
         return folder
 
     def child_env(self) -> dict[str, str]:
@@ -135,27 +172,8 @@ class Project:
             for key, value in os.environ.items()
             if not key.startswith(("PYTHON", "MPL", "TF_", "KERAS_"))
         }
-        env.update(
-            PYTHONHASHSEED="0",
-            PYTHONDONTWRITEBYTECODE="1",
-            PYTHONUNBUFFERED="1",
-            MPLBACKEND="agg",
-            MPLCONFIGDIR=str(self.mpl_config_dir()),
-            KERAS_BACKEND="tensorflow",
-            KERAS_HOME=str(self.output_dir / ".keras-home"),
-            CUDA_VISIBLE_DEVICES="-1",
-            TF_CPP_MIN_LOG_LEVEL="3",
-            TF_DETERMINISTIC_OPS="1",
-            TF_ENABLE_ONEDNN_OPTS="0",  # oneDNN's results can vary with memory alignment
-            TF_NUM_INTRAOP_THREADS="1",
-            TF_NUM_INTEROP_THREADS="1",
-            OMP_NUM_THREADS="1",
-            OPENBLAS_NUM_THREADS="1",
-            MKL_NUM_THREADS="1",
-            NO_PROXY="*",
-            HTTP_PROXY="http://127.0.0.1:9",
-            HTTPS_PROXY="http://127.0.0.1:9",
-        )
+        env.update(CHILD_ENV, MPLCONFIGDIR=str(self.mpl_config_dir()),
+                   KERAS_HOME=str(self.output_dir / ".keras-home"))
         return env
 
     # ---- running -----------------------------------------------------------------------
@@ -175,7 +193,7 @@ class Project:
     def link(self, snippet_id: str) -> Path:
         return self.output_dir / snippet_id
 
-    def run_one(self, path: Path, force: bool = False) -> SnippetResult:
+    def run_one(self, path: Path, force: bool = False, env: dict | None = None) -> SnippetResult:
         snippet_id = self.snippet_id(path)
         key = self.key(path)
         stored = self.store() / key
@@ -189,7 +207,7 @@ class Project:
         tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{path.stem}-", dir=self.store()))
         started = time.perf_counter()
         try:
-            error = self.execute(path, tmp)
+            error = self.execute(path, tmp, env or self.child_env())
             seconds = round(time.perf_counter() - started, 2)
             if error:
                 return SnippetResult(snippet_id, display, "failed", seconds, key, error)
@@ -209,7 +227,7 @@ class Project:
         """Move a finished run into the store. Another process may have stored the same key
         meanwhile (same key, same inputs): then either copy will do."""
         if stored.exists():  # a forced re-run: move the old copy aside first
-            aside = stored.with_name(f".old-{stored.name}-{os.getpid()}-{threading.get_ident()}")
+            aside = stored.with_name(f".old-{stored.name}-{unique()}")
             try:
                 os.rename(stored, aside)
             except OSError:
@@ -221,7 +239,7 @@ class Project:
             if not (stored / "meta.json").is_file():
                 raise
 
-    def execute(self, path: Path, outdir: Path) -> str:
+    def execute(self, path: Path, outdir: Path, env: dict[str, str]) -> str:
         """Run the snippet in a new process; return an error message, or "" on success."""
         display = self.display_path(path)
         timeout = snippet_timeout(path, self.timeout)
@@ -229,7 +247,7 @@ class Project:
         process = subprocess.Popen(
             [sys.executable, str(CHILD), str(path), str(outdir)],
             cwd=scratch.name,
-            env=self._env or self.child_env(),
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -267,9 +285,9 @@ class Project:
                 raise RunnerError(f"unknown snippet(s): {', '.join(unknown)}")
             snippets = [p for p in snippets if self.snippet_id(p) in only or str(p) in only]
         workers = max(1, min(self.jobs, len(snippets)))
-        self._env = self.child_env()
+        env = self.child_env()
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(lambda p: self.run_one(p, force), snippets))
+            results = list(pool.map(lambda p: self.run_one(p, force, env), snippets))
         if not only:
             self.prune({self.snippet_id(p) for p in snippets})
         self.record(results, partial=bool(only))
@@ -317,6 +335,83 @@ class Project:
                 shutil.rmtree(leftover, ignore_errors=True)
 
 
+    # ---- reading outputs (the only readers of the layout above) -------------------------
+
+    def outputs(self, snippet_id: str) -> Outputs:
+        """The last good run of one snippet (its fields are empty if it has none); all its
+        fields come from one run, even if another run replaces it meanwhile."""
+        return Outputs(snippet_id, self.link(snippet_id).resolve())
+
+    def runs(self) -> list[dict]:
+        """What the last run did, snippet by snippet (runs.json)."""
+        runs_file = self.output_dir / "runs.json"
+        return json.loads(runs_file.read_text()) if runs_file.is_file() else []
+
+    def published(self) -> dict[str, Path | str]:
+        """What the site serves besides the pages, by URL path: each snippet's figures
+        (a file) and each file of snippets/ (its text as a reader sees it)."""
+        found: dict[str, Path | str] = {}
+        for path in self.snippets():
+            for name, svg in self.outputs(self.snippet_id(path)).figures.items():
+                found[f"figures/{self.snippet_id(path)}/{name}.svg"] = svg
+        for source in sorted(self.snippets_dir.glob("*/*.py")):  # snippets and helper modules
+            uri = f"snippets/{source.relative_to(self.snippets_dir).as_posix()}"
+            found[uri] = reader_text(source)
+        return found
+
+
+class Outputs:
+    """Read access to one snippet's last good run: values, printed text, figures, facts."""
+
+    def __init__(self, snippet_id: str, folder: Path):
+        self.id, self._folder = snippet_id, folder
+
+    def __repr__(self):
+        return f"Outputs({self.id!r})"
+
+    def _json(self, name: str):
+        file = self._folder / name
+        return json.loads(file.read_text()) if file.is_file() else None
+
+    @property
+    def exists(self) -> bool:
+        return self.meta is not None
+
+    @cached_property
+    def meta(self) -> dict | None:
+        """Facts about the run: seconds, key, path."""
+        return self._json("meta.json")
+
+    @cached_property
+    def values(self) -> dict | None:
+        return self._json("values.json")
+
+    def text(self, name: str = "stdout") -> str | None:
+        """What the snippet printed (`stdout`), or what one marked section printed."""
+        file = self._folder / f"{name}.txt"
+        return file.read_text(encoding="utf-8") if file.is_file() else None
+
+    @property
+    def texts(self) -> list[str]:
+        return sorted(file.stem for file in self._folder.glob("*.txt"))
+
+    @cached_property
+    def figures(self) -> dict[str, Path]:
+        """SVG files by figure name, in the order the snippet made them."""
+        return {name: self._folder / f"{name}.svg" for name in self._json("figures.json") or []}
+
+
+def reader_text(path: Path) -> str:
+    """A snippet file as readers see and download it: without runner directives."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    return "".join(line for line in lines if not line.startswith(DIRECTIVE))
+
+
+def is_snippet(path: Path | str) -> bool:
+    """Files named NN_*.py are snippets; other .py files in a chapter folder are helpers."""
+    return fnmatch(Path(path).name, SNIPPET_NAME)
+
+
 def machine_signature() -> str:
     """Architecture and CPU model and features: float results can differ between CPUs."""
     cpu = ""
@@ -334,7 +429,7 @@ def machine_signature() -> str:
 def snippet_timeout(path: Path, default: float) -> float:
     """A snippet may raise its own limit with a line `# runner: timeout=SECONDS`."""
     for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("# runner: timeout="):
+        if line.startswith(f"{DIRECTIVE}timeout="):
             return float(line.split("=", 1)[1])
     return default
 
@@ -347,18 +442,28 @@ def point_link(link: Path, target: Path):
         return
     if link.exists() and not link.is_symlink():
         shutil.rmtree(link)
-    tmp = link.with_name(f".{link.name}.{os.getpid()}.link")
+    tmp = link.with_name(f".{link.name}.{unique()}.link")
     if tmp.is_symlink():
         tmp.unlink()
     os.symlink(relative, tmp)
     os.replace(tmp, link)
 
 
-def write_atomic(path: Path, text: str):
+def unique() -> str:
+    """A name part no other process or thread uses at the same time."""
+    return f"{os.getpid()}-{threading.get_ident()}"
+
+
+def write_atomic(path: Path, text: str) -> bool:
+    """Replace path's text in one step (readers see the old or the new file, never a part);
+    return False, writing nothing, if it already holds that text."""
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{unique()}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+    return True
 
 
 def run(root: Path | str = ".", **options) -> list[SnippetResult]:
@@ -367,11 +472,3 @@ def run(root: Path | str = ".", **options) -> list[SnippetResult]:
     force = options.pop("force", False)
     return Project(Path(root), **options).run(only=only, force=force)
 
-
-def load_values(snippet_id: str, output_dir: Path | str | None = None) -> dict:
-    """The values.json of a snippet's last good run."""
-    base = Path(output_dir) if output_dir else Path(__file__).resolve().parents[1] / "build" / "outputs"
-    path = base / snippet_id / "values.json"
-    if not path.is_file():
-        raise RunnerError(f"no outputs for snippet {snippet_id!r} (looked for {path})")
-    return json.loads(path.read_text())

@@ -1,14 +1,14 @@
-"""One Jupyter notebook per chapter, generated from the chapter's page and its snippets.
+"""One Jupyter notebook per chapter, made by walking the chapter's page model.
 
-The page is read in order. Prose becomes Markdown cells (values injected, links made absolute
-so they work outside the site). Each snippet is emitted region by region (the runner's
-`# --8<--` sections and the code between them): a region shown on the page appears where the
-page shows it, with the regions it depends on just before it; the rest of the file follows
-where the page offers "the whole file", so every notebook runs top to bottom. A helper module
-that the page includes whole becomes a `%%writefile` cell, so imports of it work in Colab.
+Prose becomes Markdown cells (links made absolute). Each snippet is emitted region by region
+(between its `# --8<--` markers): a section appears where the page shows it, after the
+regions it depends on; the rest of the file where the page offers "the whole file", so the
+notebook runs top to bottom. A helper module becomes a `%%writefile` cell; an exercise is its
+text, then its solution's cells.
 
-With outputs, each cell carries what the runner captured for that region (its stdout, and the
-figures on the cell that shows them): rendering a notebook never executes anything again.
+With outputs (the site's notebooks), cells carry what the runner captured, values are
+injected, and nothing is executed again. Without (notebooks/, for Colab), nothing
+machine-dependent is written: values read [...] and printed tables are a note.
 """
 
 from __future__ import annotations
@@ -21,205 +21,163 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from runner.chapters import chapters
 from runner.child import split_regions
-from runner.pages import INCLUDE, VALUE, Pages
+from runner.engine import Project, is_snippet, reader_text, write_atomic
+from runner.page import (
+    VALUE,
+    Admonition,
+    Checker,
+    Code,
+    Expander,
+    Figure,
+    Output,
+    Page,
+    PageError,
+    Prose,
+    mathml,
+)
 
-FENCE = re.compile(r"^(\s*)(`{3,})(.*)$")
-IMAGE_LINE = re.compile(r"^\s*!\[(?P<alt>[^\]]*)\]\([^)]*figures/(?P<ref>[^)]*)\.svg\)\s*$")
 LINK = re.compile(r"(\]\()(?!https?://|#|mailto:)([^)\s]+)(\))")
+TABLE_NOTE = "*(The cell above prints a table here when you run it.)*"
+PLACEHOLDER = "[...]"  # a value, which running the cells computes
 
 
 class Snippet:
-    """A snippet file cut into regions; remembers which regions were emitted."""
+    """A snippet file cut into regions (source, open sections); remembers what was emitted."""
 
-    def __init__(self, path: Path, snippet_id: str, output_dir: Path):
-        self.path, self.id = path, snippet_id
-        self.lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-        self.regions = [r for r in split_regions(self.lines) if "".join(self.lines[r[0]:r[1]]).strip()]
+    def __init__(self, project: Project, snippet_id: str, alt_texts: dict):
+        self.id, self.alt_texts, self.outputs = snippet_id, alt_texts, project.outputs(snippet_id)
+        lines = reader_text(project.snippets_dir / f"{snippet_id}.py").splitlines(keepends=True)
+        self.regions = [("".join(lines[a:b]).strip("\n"), names)
+                        for a, b, names in split_regions(lines) if "".join(lines[a:b]).strip()]
         self.emitted: set[int] = set()
         self.shown_figures: set[str] = set()
-        self.alt_texts: dict[str, str] = {}
-        self.output_dir = output_dir / snippet_id
-
-    def source(self, index: int) -> str:
-        start, end, _ = self.regions[index]
-        return "".join(self.lines[start:end]).strip("\n")
 
     def upto(self, section: str | None) -> list[int]:
         """Regions not yet emitted, up to and including those of `section` (None: all)."""
-        last = len(self.regions) - 1
-        if section is not None:
-            inside = [i for i, (_, _, names) in enumerate(self.regions) if section in names]
-            last = inside[-1] if inside else -1
+        last = len(self.regions) - 1 if section is None else max(
+            (i for i, (_, names) in enumerate(self.regions) if section in names), default=-1)
         return [i for i in range(last + 1) if i not in self.emitted]
 
-    def outputs(self, index: int) -> list:
+    def cell_outputs(self, index: int) -> list:
         """Captured stdout of a region (sections only), and figures on the last region."""
-        found = []
-        names = self.regions[index][2]
-        if names:
-            text = self.output_dir / f"{names[-1]}.txt"
-            if text.is_file() and text.read_text():
-                found.append(new_output("stream", name="stdout", text=text.read_text()))
-        if index == len(self.regions) - 1 or "plt.show()" in self.source(index):
-            for svg in sorted(self.output_dir.glob("*.svg")):
-                if svg.stem not in self.shown_figures:
-                    self.shown_figures.add(svg.stem)
-                    alt = self.alt_texts.get(svg.stem, f"Figure {svg.stem} of {self.id}")
-                    encoded = base64.b64encode(svg.read_bytes()).decode()
-                    html_img = (f'<img alt="{html.escape(alt)}" '
-                                f'src="data:image/svg+xml;base64,{encoded}">')
-                    found.append(new_output("display_data", data={
-                        "text/html": html_img, "image/svg+xml": svg.read_text()}))
+        source, names = self.regions[index]
+        text = self.outputs.text(names[-1]) if names else None
+        found = [new_output("stream", name="stdout", text=text)] if text else []
+        if index < len(self.regions) - 1 and "plt.show()" not in source:
+            return found
+        for name, svg in sorted(self.outputs.figures.items()):
+            if name not in self.shown_figures:
+                self.shown_figures.add(name)
+                alt = self.alt_texts.get((self.id, name), f"Figure {name} of {self.id}")
+                src = "data:image/svg+xml;base64," + base64.b64encode(svg.read_bytes()).decode()
+                img = f'<img alt="{html.escape(alt)}" src="{src}">'
+                found.append(new_output("display_data", data={
+                    "text/html": img, "image/svg+xml": svg.read_text()}))
         return found
 
 
-def chapter_notebook(page: Path, pages: Pages, site_url: str, page_url: str,
-                     with_outputs: bool = True):
-    """The notebook of one chapter page (docs/<name>.md). Without outputs (the copy kept in
-    the repository for Colab), numbers the site fills in from runs are left as [...]:
-    they depend on the machine, and running the cells computes them."""
-    text = page.read_text(encoding="utf-8")
-    text = pages.render(text, f"docs/{page.name}") if with_outputs else VALUE.sub("[...]", text)
-    snippets: dict[str, Snippet] = {}
-    cells, prose = [], []
+class Builder:
+    """Cells of one chapter's notebook, added block by block."""
 
-    def flush_prose():
-        body = "\n".join(prose).strip()
+    def __init__(self, page: Page, project: Project, site_url: str, page_url: str,
+                 with_outputs: bool):
+        self.page, self.project, self.with_outputs = page, project, with_outputs
+        self.site_url, self.page_url = site_url.rstrip("/"), page_url
+        self.checker = Checker(project)
+        self.alt_texts = {(b.snippet_id, b.name): b.alt for b in page.walk()
+                          if isinstance(b, Figure)}
+        self.snippets: dict[str, Snippet] = {}
+        self.cells, self.prose = [], []
+
+    def flush(self):
+        body = "\n\n".join(self.prose).strip()
         if body:
-            body = jupyter_markdown(absolute_links(body, site_url, page_url), mathml=with_outputs)
-            cells.append(new_markdown_cell(body))
-        prose.clear()
+            self.cells.append(new_markdown_cell(self.markdown(body)))
+        self.prose.clear()
 
-    def snippet(target: str) -> tuple[Snippet, str | None] | None:
-        path, _, section = target.partition(":")
-        file = pages.snippets_dir / path
-        if not (file.suffix == ".py" and file.is_file() and re.match(r"\d\d_", file.name)):
-            return None
-        snippet_id = Path(path).with_suffix("").as_posix()
-        if snippet_id not in snippets:
-            snippets[snippet_id] = Snippet(file, snippet_id, pages.output_dir)
-            snippets[snippet_id].alt_texts = {
-                ref.rsplit("/", 1)[1]: alt for ref, alt in alt_texts.items()
-                if ref.rsplit("/", 1)[0] == snippet_id}
-        return snippets[snippet_id], section or None
+    def markdown(self, text: str) -> str:
+        text = self.checker.fill(text) if self.with_outputs else VALUE.sub(PLACEHOLDER, text)
+        text = absolute_links(text, self.site_url, self.page_url)
+        return jupyter_markdown(text, self.page.name if self.with_outputs else None)
 
-    def emit(item: Snippet, section: str | None):
-        flush_prose()
+    def code(self, source: str, outputs=()):
+        self.flush()
+        cell = new_code_cell(source)
+        if self.with_outputs:
+            cell.outputs = list(outputs)
+        self.cells.append(cell)
+
+    def emit(self, snippet_id: str, section: str | None):
+        self.flush()  # code, even if all of it was shown already, ends a Markdown cell
+        if snippet_id not in self.snippets:
+            self.snippets[snippet_id] = Snippet(self.project, snippet_id, self.alt_texts)
+        item = self.snippets[snippet_id]
         for index in item.upto(section):
             item.emitted.add(index)
-            cell = new_code_cell(item.source(index))
-            if with_outputs:
-                cell.outputs = item.outputs(index)
-            cells.append(cell)
+            self.code(item.regions[index][0], item.cell_outputs(index) if self.with_outputs else ())
 
-    alt_texts = {m.group("ref"): m.group("alt") for m in map(IMAGE_LINE.match, text.split("\n")) if m}
-    lines = text.split("\n")
-    number = 0
-    while number < len(lines):
-        line = lines[number]
-        fence = FENCE.match(line)
-        if line.startswith("??? "):  # an expandable block: the whole file(s) of snippets
-            block = [line]
-            number += 1
-            while number < len(lines) and (lines[number].startswith("    ") or not lines[number].strip()):
-                block.append(lines[number])
-                number += 1
-            for inner in block:
-                match = INCLUDE.match(inner)
-                if not match:
-                    continue
-                target = match.group("target")
-                found = snippet(target)
-                if found:
-                    emit(found[0], None)
-                elif target.endswith(".py"):  # a helper module the experiment files import
-                    flush_prose()
-                    source = (pages.snippets_dir / target).read_text(encoding="utf-8")
-                    cells.append(new_code_cell(f"%%writefile {Path(target).name}\n{source.rstrip()}"))
-            continue
-        if fence:
-            indent, ticks, info = fence.groups()
-            body = []
-            number += 1
-            while number < len(lines) and not lines[number].strip().startswith(ticks):
-                body.append(lines[number])
-                number += 1
-            number += 1
-            targets = [INCLUDE.match(b).group("target") for b in body if INCLUDE.match(b)]
-            if not targets:  # an ordinary code block of the page
-                prose.extend([line, *body, indent + ticks])
-                continue
-            for target in targets:
-                found = snippet(target)
-                if found:
-                    emit(*found)
-            # outputs (```text blocks of .txt files) are already on their code cells
-            continue
-        include = INCLUDE.match(line)
-        if include and include.group("target").endswith(".txt"):  # a table printed by a snippet
-            for base in pages.base_paths:
-                file = base / include.group("target")
-                if file.is_file():
-                    prose.append(file.read_text(encoding="utf-8"))
-                    break
-            number += 1
-            continue
-        if IMAGE_LINE.match(line):  # figures are outputs of the code cells
-            number += 1
-            continue
-        prose.append(line)
-        number += 1
-    flush_prose()
-    for item in snippets.values():  # anything the page never showed, so the notebook runs
-        emit(item, None)
+    def add(self, block):
+        if isinstance(block, Prose):
+            self.prose.append(block.text)
+        elif isinstance(block, Code) and is_snippet(block.file):
+            self.emit(block.snippet_id, block.section)
+        elif isinstance(block, Code) and not block.section:  # a helper module the snippets use
+            source = reader_text(self.project.snippets_dir / block.file).rstrip()
+            self.code(f"%%writefile {Path(block.file).name}\n{source}")
+        elif isinstance(block, Output) and not block.fenced:  # printed Markdown: a table
+            text = self.with_outputs and self.project.outputs(block.snippet_id).text(
+                Path(block.file).stem)
+            self.prose.append(text.strip() if text else TABLE_NOTE)
+        elif isinstance(block, Expander):  # whole files: their remaining code
+            for inner in block.blocks:
+                if isinstance(inner, Code):
+                    self.add(inner)
+        elif isinstance(block, Admonition):  # a note, a warning, an exercise: a quote
+            text = "\n\n".join(b.text for b in block.blocks if isinstance(b, Prose))
+            self.prose.append(quote(f"**{block.title or block.kind.title()}**\n\n{text}"))
+            for inner in block.blocks:  # an exercise's solution follows its text
+                if isinstance(inner, Expander):
+                    self.prose.append(f"**{inner.title}**")
+                if not isinstance(inner, Prose):
+                    self.add(inner)
+        # fenced outputs are on their code cells; figures are outputs of the code cells
 
-    intro = (f"*This notebook is generated from the chapter [{title(page)}]({site_url.rstrip('/')}/{page_url}) "
-             "of the site; every code cell is one of its examples, in page order. It was run with "
-             f"the versions listed on the [About page]({site_url.rstrip('/')}/about/).*")
-    notebook = new_notebook(cells=[new_markdown_cell(intro), *cells])
-    for index, cell in enumerate(notebook.cells):  # stable ids: regenerating changes nothing
-        cell["id"] = f"cell-{index:03d}"
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    notebook.metadata["language_info"] = {"name": "python"}
-    return notebook
+    def notebook(self):
+        if self.with_outputs and (problems := self.checker.problems(self.page)):
+            raise PageError("\n".join(problems))
+        for block in self.page.blocks:
+            self.add(block)
+        self.flush()
+        for item in self.snippets.values():  # anything the page never showed, so it runs
+            self.emit(item.id, None)
+        chapter = f"{self.site_url}/{self.page_url}"
+        intro = (f"*This notebook is generated from the chapter [{self.page.title}]({chapter}) "
+                 "of the site; every code cell is one of its examples, in page order. It was "
+                 f"run with the versions listed on the [About page]({self.site_url}/about/).*")
+        notebook = new_notebook(cells=[new_markdown_cell(intro), *self.cells])
+        for index, cell in enumerate(notebook.cells):  # stable ids: regenerating changes nothing
+            cell["id"] = f"cell-{index:03d}"
+        notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                           "language": "python"}
+        notebook.metadata["language_info"] = {"name": "python"}
+        return notebook
 
 
-ADMONITION = re.compile(r'^(!!!|\?\?\?\+?) (\w+)(?: "([^"]*)")?\s*$')
+def quote(text: str) -> str:
+    return "\n".join(f"> {line}" if line.strip() else ">" for line in text.split("\n"))
 
 
-def title(page: Path) -> str:
-    for line in page.read_text(encoding="utf-8").splitlines():
-        if line.startswith("# "):
-            return line[2:].strip()
-    return page.stem
-
-
-def jupyter_markdown(markdown: str, mathml: bool = False) -> str:
-    """pymdownx syntax that Jupyter does not know: admonitions become quotes; \\( \\) and
-    \\[ \\] math becomes $ and $$ (for Jupyter and Colab), or MathML (for the rendered
-    notebooks of the site, which load no math script)."""
-    out, inside = [], False
-    for line in markdown.split("\n"):
-        if line.startswith("#"):  # headings without code spans: their anchors then agree
-            line = line.replace("`", "")
-        match = ADMONITION.match(line)
-        if match:
-            inside = True
-            out.append(f"> **{match.group(3) or match.group(2).title()}**")
-            continue
-        if inside and (line.startswith("    ") or not line.strip()):
-            out.append(("> " + line[4:]) if line.strip() else ">")
-            continue
-        inside = False
-        out.append(line)
-    text = "\n".join(out)
-    if mathml:
-        from latex2mathml.converter import convert
-
-        text = re.sub(r"\\\[(.+?)\\\]", lambda m: convert(m.group(1).strip(), display="block"),
+def jupyter_markdown(markdown: str, page: str | None = None) -> str:
+    """Math that Jupyter does not know: \\( \\) and \\[ \\] become $ and $$ (for Jupyter and
+    Colab), or MathML if a page name is given (for the site's notebooks, which load no math
+    script). Headings lose their code spans, so that their anchors agree."""
+    text = re.sub(r"^(#+ .*)$", lambda m: m[1].replace("`", ""), markdown, flags=re.M)
+    if page:
+        text = re.sub(r"\\\[(.+?)\\\]", lambda m: mathml(m[1].strip(), "block", page),
                       text, flags=re.S)
-        return re.sub(r"\\\((.+?)\\\)", lambda m: convert(m.group(1).strip()), text)
+        return re.sub(r"\\\((.+?)\\\)", lambda m: mathml(m[1].strip(), "inline", page), text)
     text = re.sub(r"\\\((.+?)\\\)", r"$\1$", text)
     return re.sub(r"\\\[(.+?)\\\]", r"$$\1$$", text, flags=re.S)
 
@@ -239,71 +197,28 @@ def absolute_links(markdown: str, site_url: str, page_url: str) -> str:
     return LINK.sub(rewrite, markdown)
 
 
-def write_if_changed(notebook, path: Path) -> bool:
-    text = nbformat.writes(notebook) + "\n"
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return True
-
-
-def chapters(config_file: Path) -> list[tuple[str, str]]:
-    """(page file, title) of every chapter in mkdocs.yml's nav section "Chapters"."""
-    import yaml
-
-    nav = yaml.safe_load(config_file.read_text())["nav"]
-    for entry in nav:
-        if "Chapters" in entry:
-            return [(file, name) for item in entry["Chapters"] for name, file in item.items()]
-    return []
-
-
-def build_all(root: Path, output_dir: Path | None, target: Path, with_outputs: bool) -> list[Path]:
+def build_all(project: Project, target: Path, with_outputs: bool) -> list[Path]:
     """Write one notebook per chapter into target; return the files that changed."""
     import yaml
 
-    from runner.engine import Project
-
-    config = yaml.safe_load((root / "mkdocs.yml").read_text())
-    project = Project(root, output_dir=output_dir)
-    pages = Pages(project.snippets_dir, project.output_dir, [project.snippets_dir, project.output_dir])
+    site_url = yaml.safe_load((project.root / "mkdocs.yml").read_text())["site_url"]
     changed = []
-    for file, _ in chapters(root / "mkdocs.yml"):
-        page_url = file.removesuffix(".md") + "/"
-        notebook = chapter_notebook(root / "docs" / file, pages, config["site_url"], page_url,
-                                    with_outputs=with_outputs)
-        path = target / file.replace(".md", ".ipynb")
-        if write_if_changed(notebook, path):
+    for chapter in chapters(project.root):
+        text = (project.root / "docs" / chapter.page).read_text(encoding="utf-8")
+        page = Page.parse(text, f"docs/{chapter.page}")
+        notebook = Builder(page, project, site_url, f"{chapter.slug}/", with_outputs).notebook()
+        path = target / f"{chapter.slug}.ipynb"
+        if write_atomic(path, nbformat.writes(notebook) + "\n"):
             changed.append(path)
     return changed
 
 
-def main(argv=None) -> int:
-    """`python -m runner.notebooks [--check]`: (re)write notebooks/*.ipynb, the output-free
-    copies that "Open in Colab" opens; --check only reports whether they are current."""
-    import argparse
-    import tempfile
-
-    parser = argparse.ArgumentParser(prog="python -m runner.notebooks")
-    parser.add_argument("--check", action="store_true")
-    args = parser.parse_args(argv)
-    root = Path(__file__).resolve().parents[1]
-    if args.check:
-        with tempfile.TemporaryDirectory() as folder:
-            build_all(root, None, Path(folder), with_outputs=False)
-            stale = [p.name for p in sorted(Path(folder).glob("*.ipynb"))
-                     if not (root / "notebooks" / p.name).is_file()
-                     or (root / "notebooks" / p.name).read_text() != p.read_text()]
-        if stale:
-            print(f"out of date: {', '.join(stale)}; run `make notebooks`")
-            return 1
-        print("notebooks/ is up to date")
-        return 0
-    for path in build_all(root, None, root / "notebooks", with_outputs=False):
-        print(f"wrote {path.relative_to(root)}")
+def main() -> int:
+    """`python -m runner.notebooks`: (re)write notebooks/*.ipynb, the output-free copies
+    that "Open in Colab" opens."""
+    project = Project.from_env(Path(__file__).resolve().parents[1])
+    for path in build_all(project, project.root / "notebooks", with_outputs=False):
+        print(f"wrote {path.relative_to(project.root)}")
     return 0
 
 

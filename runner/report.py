@@ -12,9 +12,9 @@ def execution_times(runs: list[dict], versions: str) -> str:
     return f"""# Execution times
 
 Every example on this site is a file in `snippets/` that the build runs in its own process
-({versions}; one TensorFlow thread per snippet, one snippet per CPU core at a time). A snippet re-runs only
-when its code, a local module it imports, the pinned dependency set or the Python version
-changes; otherwise its outputs come from the cache.
+({versions}; one TensorFlow thread per snippet, one snippet per CPU core at a time).
+A snippet re-runs only when its code, a local module it imports, the pinned dependency set,
+the Python version or the way snippets are run changes; otherwise its outputs come from the cache.
 
 In the last build, {ran} of {len(runs)} snippets ran and the others came from the cache.
 The times are those of each snippet's last run, imports included: {total:.1f} s in all.

@@ -60,18 +60,19 @@ def limit(run: dict) -> float:
     return EXPERIMENT_LIMIT if "# runner: timeout=" in source else SNIPPET_LIMIT
 
 
-def compare(fresh: Path, existing: Path, runs: list[dict]) -> tuple[list[str], int]:
-    """Files that differ between two runs of the same snippets with the same key."""
+def compare(fresh: Project, existing: Project, runs: list[dict]) -> tuple[list[str], int]:
+    """Outputs that differ between two runs of the same snippets with the same key."""
     differing, compared = [], 0
     for run in runs:
-        old = existing / ".store" / run["key"]
-        if not (old / "meta.json").is_file():
+        old, new = existing.outputs(run["id"]), fresh.outputs(run["id"])
+        if not old.exists or old.meta["key"] != run["key"]:
             continue
         compared += 1
-        new = fresh / run["id"]
-        for file in sorted(new.iterdir()):
-            if file.name != "meta.json" and file.read_bytes() != (old / file.name).read_bytes():
-                differing.append(f"{run['path']}: {file.name}")
+        parts = [("values", new.values, old.values)]
+        parts += [(f"{name}.txt", new.text(name), old.text(name)) for name in new.texts]
+        parts += [(f"{name}.svg", svg.read_bytes(), old.figures[name].read_bytes()
+                   if name in old.figures else None) for name, svg in new.figures.items()]
+        differing += [f"{run['path']}: {name}" for name, a, b in parts if a != b]
     return differing, compared
 
 
@@ -97,15 +98,18 @@ def main() -> int:
         # back to the original: its earlier run is still in the store, so nothing re-runs
         restored, restored_runs = build(outputs, site)
         plain = min(build(outputs, site, execute=False)[0] for _ in range(3))
-        differing, compared = compare(outputs, project.output_dir, cold_runs)
+        fresh = Project(ROOT, output_dir=outputs)
+        differing, compared = compare(fresh, project, cold_runs)
         # snippets with no earlier run of the same key: run them a second time, cold
-        checked = {r["key"] for r in cold_runs if (project.output_dir / ".store" / r["key"]).is_dir()}
-        missing = [r for r in cold_runs if r["key"] not in checked]
+        missing = [r for r in cold_runs if not project.outputs(r["id"]).exists
+                   or project.outputs(r["id"]).meta["key"] != r["key"]]
         if missing:
-            second = Path(tmp) / "second"
-            Project(ROOT, output_dir=second).run(only=[r["id"] for r in missing], force=True)
-            more, count = compare(outputs, second, missing)
+            second = Project(ROOT, output_dir=Path(tmp) / "second")
+            second.run(only=[r["id"] for r in missing], force=True)
+            more, count = compare(fresh, second, missing)
             differing, compared = differing + more, compared + count
+        networks = sum(fresh.outputs(r["id"]).values.get("facts", {}).get("networks", 0)
+                       for r in cold_runs if r["id"].startswith("choosing/"))
 
     def ran(runs):
         return sorted(r["id"] for r in runs if r["status"] == "ran")
@@ -114,7 +118,8 @@ def main() -> int:
         ("cold build (empty cache)", cold, len(ran(cold_runs))),
         ("warm build (nothing changed)", warm, len(ran(warm_runs))),
         (f"after editing {TOUCHED.relative_to(ROOT)}", touched, len(ran(touched_runs))),
-        ("after restoring it (its earlier outputs are in the store)", restored, len(ran(restored_runs))),
+        ("after restoring it (its earlier outputs are in the store)", restored,
+         len(ran(restored_runs))),
         ("plain build (execution off)", plain, 0),
     ]
     total = len(cold_runs)
@@ -134,10 +139,6 @@ def main() -> int:
         failures.append(f"only {compared} of {total} snippets were compared for determinism")
     choosing = [r for r in cold_runs if r["id"].startswith("choosing/")]
     chapter = sum(r["seconds"] for r in choosing)
-    networks = 0
-    for r in choosing:
-        values = json.loads((outputs / r["id"] / "values.json").read_text())
-        networks += values.get("facts", {}).get("networks", 0)
     print(f"choosing chapter: {chapter:.1f} s over {len(choosing)} files (target <= "
           f"{CHOOSING_LIMIT:g} s); its comparison trained {networks} networks, "
           f"{chapter / max(networks, 1):.3f} s per network")

@@ -1,7 +1,6 @@
 """Shared fixtures: the project's snippet outputs (run once per session, cached) and a
 factory for throwaway projects used by the bad-input tests."""
 
-import json
 import shutil
 from pathlib import Path
 
@@ -14,26 +13,26 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 class Outputs:
-    """Read access to the last good outputs of the project's snippets."""
+    """The project's snippets, run (or taken from the cache), and their outputs."""
 
     def __init__(self, project: Project):
         self.project = project
         self.results = {r.id: r for r in project.run()}
 
-    def folder(self, snippet_id):
-        return self.project.output_dir / snippet_id
+    def of(self, snippet_id):
+        return self.project.outputs(snippet_id)
 
     def values(self, snippet_id):
-        return json.loads((self.folder(snippet_id) / "values.json").read_text())
+        return self.of(snippet_id).values
 
     def stdout(self, snippet_id, section="stdout"):
-        return (self.folder(snippet_id) / f"{section}.txt").read_text()
+        return self.of(snippet_id).text(section)
 
 
 @pytest.fixture(scope="session")
 def outputs():
     """Runs every snippet that is not already cached; fails with the runner's message."""
-    return Outputs(Project(ROOT))
+    return Outputs(Project.from_env(ROOT))
 
 
 @pytest.fixture
@@ -43,7 +42,8 @@ def make_project(tmp_path):
 
     def make(snippets=None, pages=None, nav=None):
         for folder in ("hooks", "runner", "overrides"):
-            shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(ROOT / folder, tmp_path / folder,
+                            ignore=shutil.ignore_patterns("__pycache__"))
         shutil.copytree(ROOT / "docs" / "stylesheets", tmp_path / "docs" / "stylesheets")
         (tmp_path / "snippets").mkdir()
         shutil.copy(ROOT / "snippets" / "site.mplstyle", tmp_path / "snippets" / "site.mplstyle")

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from runner.engine import Project, reader_text
+
 ROOT = Path(__file__).resolve().parents[1]
 MKDOCS = [sys.executable, "-m", "mkdocs", "build", "--strict"]
 
@@ -48,7 +50,8 @@ def test_values_are_injected_from_the_run(site, outputs):
     summary = values["summary"]
     # sentences of the prose, not the table (which holds some of the same numbers)
     assert re.search(rf"accuracy is\s+{summary['none']['val_acc']:.3f}\s+without a penalty", html)
-    assert re.search(rf"With L1, {summary['l1']['near_zero_percent']:.0f}%\s+of the first-layer", html)
+    near_zero = summary["l1"]["near_zero_percent"]
+    assert re.search(rf"With L1, {near_zero:.0f}%\s+of the first-layer", html)
     assert re.search(rf"at epoch\s+{values['best_epoch_none']}\s+and climbs", html)
 
 
@@ -92,10 +95,12 @@ def test_execution_times_page_lists_every_snippet(site, outputs):
         assert f"snippets/{snippet_id}.py" in html
 
 
-def test_snippet_files_are_downloadable(site, outputs):
+def test_snippet_files_are_downloadable_without_runner_directives(site, outputs):
     for snippet_id in outputs.results:
-        published = site / "snippets" / f"{snippet_id}.py"
-        assert published.read_text() == (ROOT / "snippets" / f"{snippet_id}.py").read_text()
+        published = (site / "snippets" / f"{snippet_id}.py").read_text()
+        assert published == reader_text(ROOT / "snippets" / f"{snippet_id}.py")
+        assert "# runner:" not in published
+    assert "# runner:" not in (site / "choosing" / "index.html").read_text()  # whole files
 
 
 # ---- bad input: each must fail the build and name the culprit --------------------------
@@ -153,8 +158,7 @@ def test_failed_snippet_keeps_last_good_outputs_in_the_site(make_project, tmp_pa
     failed = build(project, tmp_path / "out2")
     assert failed.returncode != 0
     assert "snippets/ch/01_x.py" in failed.stderr
-    output = project / "build" / "outputs" / "ch" / "01_x" / "stdout.txt"
-    assert output.read_text() == "first good run\n"
+    assert Project(project).outputs("ch/01_x").text() == "first good run\n"
     # with execution switched off, stale outputs are refused by the strict build ...
     stale = build(project, tmp_path / "out3", SNIPPETS_EXECUTE="0")
     assert stale.returncode != 0 and "out of date: snippets/ch/01_x.py" in stale.stderr

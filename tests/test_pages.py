@@ -1,88 +1,169 @@
-"""Page checks: includes, figures and values are verified and injected, or the page fails
-with its file, its line and the snippet involved."""
+"""The page model: a page parsed into typed blocks; includes, figures and values checked and
+injected, or the page fails with its file, its line and the snippet involved."""
 
-import json
+import textwrap
 
 import pytest
 
 from runner.engine import Project
-from runner.pages import PageError, Pages
+from runner.page import Page, PageError, mathml
+from runner.page import render as render_page
+
+
+def kind(block):
+    return type(block).__name__
+
+
+def shown(include: str, output: str, indent: str = "") -> str:
+    """A code block that includes a snippet, then the block of what it printed."""
+    title = include.partition(":")[0]
+    return textwrap.indent(f'```python title="snippets/{title}"\n--8<-- "{include}"\n```\n\n'
+                           f'```text title="Output"\n--8<-- "{output}"\n```\n', indent)
+
+
+def exercise(snippet_id: str, title: str, text: str) -> str:
+    """An exercise and its solution, in the markup CONTRIBUTING.md shows."""
+    return (f'!!! question "{title}"\n    {text}\n\n    ??? success "Solution"\n'
+            + shown(f"{snippet_id}.py", f"{snippet_id}/stdout.txt", " " * 8))
+
+
+EXERCISE = "# Title\n\n" + exercise(
+    "ch/02_exercise_demo", "Exercise 3: a title", "Text of the exercise, {{ ch/01_demo:penalty }}.")
 
 
 @pytest.fixture(scope="module")
-def project_dir(tmp_path_factory):
-    return tmp_path_factory.mktemp("project")
-
-
-@pytest.fixture(scope="module")
-def pages(project_dir):
-    tmp_path = project_dir
+def project(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("project")
     snippet = tmp_path / "snippets" / "ch" / "01_demo.py"
     snippet.parent.mkdir(parents=True)
     snippet.write_text(
+        "# runner: timeout=30\n"
         "import matplotlib.pyplot as plt\n"
         "# --8<-- [start:main]\n"
         "penalty = 1.0\nrows = {'l1': {'acc': 0.8125}, 'list': [3, 4]}\nprint(penalty)\n"
         "# --8<-- [end:main]\n"
         "plt.figure(num='curves')\n"
     )
+    (snippet.parent / "02_exercise_demo.py").write_text("print('solved')\n")
     project = Project(tmp_path)
     project.run()
-    return Pages(project.snippets_dir, project.output_dir, [project.snippets_dir, project.output_dir])
+    return project
 
 
-def test_values_are_injected_with_formats(pages):
-    text = "a {{ ch/01_demo:penalty }} b {{ ch/01_demo:rows.l1.acc|.2f }} c {{ch/01_demo:rows.list.-1}} d {{ ch/01_demo:rows.l1.acc|.1% }}"
-    assert pages.render(text, "docs/p.md") == "a 1.0 b 0.81 c 4 d 81.2%"
+def render(project, text):
+    return render_page(Page.parse(text, "docs/p.md"), project)
 
 
-def test_run_facts_come_from_meta(pages):
-    seconds = float(pages.render("{{ ch/01_demo:@seconds|.3f }}", "docs/p.md"))
+def test_values_are_injected_with_formats(project):
+    text = ("a {{ ch/01_demo:penalty }} b {{ ch/01_demo:rows.l1.acc|.2f }} "
+            "c {{ch/01_demo:rows.list.-1}} d {{ ch/01_demo:rows.l1.acc|.1% }}")
+    assert render(project, text) == "a 1.0 b 0.81 c 4 d 81.2%"
+
+
+def test_run_facts_come_from_meta(project):
+    seconds = float(render(project, "{{ ch/01_demo:@seconds|.3f }}"))
     assert 0 < seconds < 60
     with pytest.raises(PageError, match="run fact '@nope' is unknown"):
-        pages.render("{{ ch/01_demo:@nope }}", "docs/p.md")
+        render(project, "{{ ch/01_demo:@nope }}")
 
 
-def test_valid_includes_and_figures_pass(pages):
+def test_valid_includes_and_figures_pass(project):
     text = (
-        '--8<-- "ch/01_demo.py:main"\n--8<-- "ch/01_demo/main.txt"\n--8<-- "ch/01_demo.py"\n'
+        '```python title="x"\n--8<-- "ch/01_demo.py:main"\n```\n\n'
+        '```text title="Output"\n--8<-- "ch/01_demo/main.txt"\n```\n\n'
         "![A curve](figures/ch/01_demo/curves.svg)\n"
     )
-    assert pages.render(text, "docs/p.md") == text
+    assert render(project, text) == text.replace('--8<-- "ch/01_demo/main.txt"', "1.0")
+
+
+def test_whole_files_are_written_in_as_readers_see_them(project):
+    text = ('??? example "The whole file"\n'
+            '    ```python title="x"\n    --8<-- "ch/01_demo.py"\n    ```\n')
+    rendered = render(project, text)
+    assert "    import matplotlib.pyplot as plt\n    penalty = 1.0\n" in rendered
+    assert "runner:" not in rendered and "[start:main]" not in rendered
+
+
+def test_blocks_have_types_and_lines():
+    page = Page.parse(
+        '# T\n\n```python title="x"\n--8<-- "ch/01_demo.py:main"\n```\n\n'
+        '--8<-- "ch/01_demo/table.txt"\n\n![A curve](figures/ch/01_demo/curves.svg)\n\n'
+        '??? example "All"\n    ```python title="x"\n    --8<-- "ch/01_demo.py"\n    ```\n',
+        "docs/p.md")
+    kinds = [(kind(b), b.line) for b in page.walk()]
+    assert kinds == [("Prose", 1), ("Code", 4), ("Output", 7), ("Figure", 9), ("Expander", 11),
+                     ("Code", 13)]
+    assert page.blocks[2].fenced is False and page.blocks[3].alt == "A curve"
+
+
+def test_other_admonitions_hold_their_prose():
+    [block] = Page.parse('!!! warning "Careful"\n    Text, {{ ch/01_demo:penalty }}.\n', "p").blocks
+    assert kind(block) == "Admonition" and (block.kind, block.title) == ("warning", "Careful")
+    assert [b.text for b in block.blocks] == ["Text, {{ ch/01_demo:penalty }}."]
+
+
+def test_exercises_hold_their_text_and_solution(project):
+    page = Page.parse(EXERCISE, "docs/p.md")
+    [_, exercise] = page.blocks
+    assert kind(exercise) == "Exercise" and exercise.title == "Exercise 3: a title"
+    text, solution = exercise.blocks
+    assert kind(text) == "Prose" and text.text.startswith("Text of the exercise")
+    assert kind(solution) == "Expander" and solution.title == "Solution"
+    code, output = solution.blocks
+    assert kind(code) == "Code" and code.snippet_id == "ch/02_exercise_demo"
+    assert kind(output) == "Output" and output.line == 12
+    assert "solved" in render(project, EXERCISE)
 
 
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ("{{ ch/01_demo:missing }}", "docs/p.md:3: value 'missing' is not set by snippets/ch/01_demo.py (its top-level values: penalty, rows)"),
-        ("{{ ch/01_demo:rows.l2 }}", "docs/p.md:3: value 'rows.l2' is not set by snippets/ch/01_demo.py"),
+        ("{{ ch/01_demo:missing }}", "docs/p.md:3: value 'missing' is not set by "
+         "snippets/ch/01_demo.py (its top-level values: penalty, rows)"),
+        ("{{ ch/01_demo:rows.l2 }}",
+         "docs/p.md:3: value 'rows.l2' is not set by snippets/ch/01_demo.py"),
         ("{{ ch/02_nope:x }}", "docs/p.md:3: snippet snippets/ch/02_nope.py does not exist"),
-        ("{{ ch/01_demo:penalty|d }}", "docs/p.md:3: value 'penalty' = 1.0 cannot be formatted as 'd'"),
+        ("{{ ch/01_demo:penalty|d }}",
+         "docs/p.md:3: value 'penalty' = 1.0 cannot be formatted as 'd'"),
         ('--8<-- "ch/02_nope.py"', "docs/p.md:3: included file 'ch/02_nope.py' does not exist"),
-        ('--8<-- "ch/01_demo.py:nosuch"', "docs/p.md:3: section 'nosuch' is not marked in ch/01_demo.py"),
-        ('--8<-- "ch/01_demo/nosuch.txt"', "docs/p.md:3: output 'nosuch.txt' was not produced by snippets/ch/01_demo.py (it produced: main.txt, stdout.txt)"),
-        ("![A](figures/ch/01_demo/nosuch.svg)", "docs/p.md:3: figure 'nosuch' was not produced by snippets/ch/01_demo.py (it produced: curves)"),
-        ("![](figures/ch/01_demo/curves.svg)", "docs/p.md:3: figure ch/01_demo/curves.svg has no alt text"),
-        ("![A](figures/ch/09_gone/x.svg)", "docs/p.md:3: figure ch/09_gone/x.svg names snippet snippets/ch/09_gone.py, which does not exist"),
+        ('--8<-- "ch/01_demo.py:nosuch"',
+         "docs/p.md:3: section 'nosuch' is not marked in ch/01_demo.py"),
+        ('--8<-- "ch/01_demo/nosuch.txt"', "docs/p.md:3: output 'nosuch.txt' was not produced by "
+         "snippets/ch/01_demo.py (it produced: main.txt, stdout.txt)"),
+        ("![A](figures/ch/01_demo/nosuch.svg)", "docs/p.md:3: figure 'nosuch' was not produced "
+         "by snippets/ch/01_demo.py (it produced: curves)"),
+        ("![](figures/ch/01_demo/curves.svg)",
+         "docs/p.md:3: figure ch/01_demo/curves.svg has no alt text"),
+        ("![A](figures/ch/09_gone/x.svg)", "docs/p.md:3: figure ch/09_gone/x.svg names snippet "
+         "snippets/ch/09_gone.py, which does not exist"),
     ],
 )
-def test_bad_references_name_page_line_and_snippet(pages, line, message):
+def test_bad_references_name_page_line_and_snippet(project, line, message):
     with pytest.raises(PageError) as error:
-        pages.render(f"# Title\n\n{line}\n", "docs/p.md")
+        render(project, f"# Title\n\n{line}\n")
     assert message in str(error.value)
 
 
-def test_every_problem_is_reported_at_once(pages):
+def test_every_problem_is_reported_at_once(project):
     with pytest.raises(PageError) as error:
-        pages.render("{{ ch/01_demo:a }}\n{{ ch/01_demo:b }}\n", "docs/p.md")
+        render(project, "{{ ch/01_demo:a }}\n{{ ch/01_demo:b }}\n")
     assert "docs/p.md:1:" in str(error.value) and "docs/p.md:2:" in str(error.value)
 
 
-def test_images_inside_code_fences_are_ignored(pages):
+def test_images_inside_code_fences_are_ignored(project):
     text = "```markdown\n![](figures/ch/01_demo/nosuch.svg)\n```\n"
-    assert pages.render(text, "docs/p.md") == text
+    assert render(project, text) == text
+    assert "Figure" not in map(kind, Page.parse(text, "p").walk())
 
 
-def test_values_json_is_what_the_snippet_set(pages, project_dir):
-    values = json.loads((project_dir / "build" / "outputs" / "ch" / "01_demo" / "values.json").read_text())
-    assert values == {"penalty": 1.0, "rows": {"l1": {"acc": 0.8125}, "list": [3, 4]}}
+def test_values_are_what_the_snippet_set(project):
+    outputs = project.outputs("ch/01_demo")
+    assert outputs.values == {"penalty": 1.0, "rows": {"l1": {"acc": 0.8125}, "list": [3, 4]}}
+    assert list(outputs.figures) == ["curves"] and outputs.text("main") == "1.0\n"
+
+
+def test_math_is_labelled_mathml_and_errors_name_the_page():
+    labelled = '<math aria-label="\\lambda x^2"'
+    assert mathml(r"\lambda x^2", "inline", "docs/p.md").startswith(labelled)
+    with pytest.raises(PageError, match=r"docs/p.md: cannot render formula"):
+        mathml(r"\frac{1}{", "block", "docs/p.md")

@@ -4,7 +4,6 @@ Each test uses throwaway snippets in a temporary project, small enough to run wi
 TensorFlow, so this file stays fast.
 """
 
-import json
 import os
 import subprocess
 import sys
@@ -12,8 +11,8 @@ import textwrap
 
 import pytest
 
-from runner.engine import Project, RunnerError
 from runner.__main__ import main as cli
+from runner.engine import Project, RunnerError
 
 PLOT = """
 import matplotlib.pyplot as plt
@@ -44,24 +43,23 @@ def test_captures_stdout_sections_values_and_figures(tmp_path):
     """) + PLOT})
     [result] = project.run()
     assert result.status == "ran" and result.id == "ch/01_demo"
-    out = project.output_dir / "ch" / "01_demo"
-    assert (out / "stdout.txt").read_text() == "before\ntotal = 2.5\n"
-    assert (out / "compute.txt").read_text() == "total = 2.5\n"
-    values = json.loads((out / "values.json").read_text())
-    assert values["total"] == 2.5 and values["table"] == {"a": [1, 2.5], "b": "text"}
-    assert "_private" not in values and "np" not in values
-    svg = (out / "line.svg").read_text()
+    out = project.outputs("ch/01_demo")
+    assert out.text() == "before\ntotal = 2.5\n"
+    assert out.text("compute") == "total = 2.5\n"
+    assert out.values["total"] == 2.5 and out.values["table"] == {"a": [1, 2.5], "b": "text"}
+    assert "_private" not in out.values and "np" not in out.values
+    svg = out.figures["line"].read_text()
     assert svg.startswith("<?xml") and "<dc:date>" not in svg
-    assert json.loads((out / "figures.json").read_text()) == ["line"]
+    assert list(out.figures) == ["line"] and out.meta["key"] == result.key
 
 
 def test_figures_are_byte_identical_across_runs(tmp_path):
     project = project_with(tmp_path, {"ch/01_plot.py": PLOT})
     project.run()
-    first = (project.output_dir / "ch" / "01_plot" / "line.svg").read_bytes()
+    first = project.outputs("ch/01_plot").figures["line"].read_bytes()
     [result] = project.run(force=True)
     assert result.status == "ran"
-    assert (project.output_dir / "ch" / "01_plot" / "line.svg").read_bytes() == first
+    assert project.outputs("ch/01_plot").figures["line"].read_bytes() == first
 
 
 def test_cache_reruns_only_what_changed(tmp_path):
@@ -80,7 +78,7 @@ def test_cache_reruns_only_what_changed(tmp_path):
     (tmp_path / "snippets" / "ch" / "helper.py").write_text("FACTOR = 3\n")
     statuses = {r.id: r.status for r in project.run()}
     assert statuses == {"ch/01_uses_helper": "ran", "ch/02_alone": "cached"}
-    assert (project.output_dir / "ch" / "01_uses_helper" / "stdout.txt").read_text() == "3\n"
+    assert project.outputs("ch/01_uses_helper").text() == "3\n"
 
     (tmp_path / "requirements.txt").write_text("numpy==0.0\n")
     assert {r.status for r in project.run()} == {"ran"}
@@ -92,19 +90,20 @@ def test_snippets_run_in_separate_processes(tmp_path):
         "ch/02_get.py": "import os, sys\nseen = [os.environ.get('LEAK'), hasattr(sys, 'leak')]\n",
     }, jobs=1)
     project.run()
-    values = json.loads((project.output_dir / "ch" / "02_get" / "values.json").read_text())
-    assert values["seen"] == [None, False]
+    assert project.outputs("ch/02_get").values["seen"] == [None, False]
 
 
 def test_environment_is_fixed(tmp_path):
     project = project_with(tmp_path, {"ch/01_env.py": """
         import os, random
-        env = {k: os.environ.get(k) for k in ["PYTHONHASHSEED", "MPLBACKEND", "TF_NUM_INTRAOP_THREADS"]}
+        names = ["PYTHONHASHSEED", "MPLBACKEND", "TF_NUM_INTRAOP_THREADS"]
+        env = {k: os.environ.get(k) for k in names}
         first_random = random.random()
     """})
     project.run()
-    values = json.loads((project.output_dir / "ch" / "01_env" / "values.json").read_text())
-    assert values["env"] == {"PYTHONHASHSEED": "0", "MPLBACKEND": "agg", "TF_NUM_INTRAOP_THREADS": "1"}
+    values = project.outputs("ch/01_env").values
+    assert values["env"] == {
+        "PYTHONHASHSEED": "0", "MPLBACKEND": "agg", "TF_NUM_INTRAOP_THREADS": "1"}
     import random
     random.seed(0)
     assert values["first_random"] == random.random()
@@ -149,7 +148,8 @@ def test_marker_inside_a_statement_is_reported(tmp_path):
         ]
         # --8<-- [end:oops]
     """})
-    with pytest.raises(RunnerError, match=r"01_split.py:\d+: SyntaxError: a section marker splits a statement"):
+    message = r"01_split.py:\d+: SyntaxError: a section marker splits a statement"
+    with pytest.raises(RunnerError, match=message):
         project.run()
 
 
@@ -170,11 +170,11 @@ def test_per_snippet_timeout_line(tmp_path):
 def test_failure_keeps_last_good_outputs(tmp_path):
     project = project_with(tmp_path, {"ch/01_flaky.py": "print('good')\n"})
     project.run()
-    out = project.output_dir / "ch" / "01_flaky"
-    (tmp_path / "snippets" / "ch" / "01_flaky.py").write_text("print('bad')\nraise ValueError('broken')\n")
+    broken = "print('bad')\nraise ValueError('broken')\n"
+    (tmp_path / "snippets" / "ch" / "01_flaky.py").write_text(broken)
     with pytest.raises(RunnerError, match="ValueError: broken"):
         project.run()
-    assert (out / "stdout.txt").read_text() == "good\n"
+    assert project.outputs("ch/01_flaky").text() == "good\n"
     assert not list((project.output_dir / ".store").glob(".tmp-*"))
 
 
@@ -183,8 +183,8 @@ def test_deleted_snippets_lose_their_outputs(tmp_path):
     project.run()
     (tmp_path / "snippets" / "ch" / "02_b.py").unlink()
     project.run()
-    assert (project.output_dir / "ch" / "01_a").exists()
-    assert not (project.output_dir / "ch" / "02_b").exists()
+    assert project.outputs("ch/01_a").exists
+    assert not project.outputs("ch/02_b").exists
 
 
 def test_command_line(tmp_path, capsys):
@@ -196,8 +196,17 @@ def test_command_line(tmp_path, capsys):
     assert "snippets/ch/02_bad.py:1: RuntimeError: nope" in capsys.readouterr().err
 
 
+def test_command_line_honours_the_output_folder_switch(tmp_path, monkeypatch, capsys):
+    project_with(tmp_path, {"ch/01_ok.py": "print('ok')\n"})
+    monkeypatch.setenv("SNIPPETS_OUTPUT_DIR", str(tmp_path / "elsewhere"))
+    assert cli(["--root", str(tmp_path)]) == 0
+    assert Project(tmp_path, output_dir=tmp_path / "elsewhere").outputs("ch/01_ok").text() == "ok\n"
+    assert not Project(tmp_path).outputs("ch/01_ok").exists
+
+
 def test_runner_does_not_import_mkdocs():
-    code = "import sys, runner, runner.__main__, runner.pages; print('mkdocs' in sys.modules)"
+    code = ("import sys, runner, runner.__main__, runner.page, runner.notebooks, runner.chapters; "
+            "print('mkdocs' in sys.modules)")
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, cwd=root)
@@ -217,13 +226,14 @@ def test_partial_run_updates_only_its_entries(tmp_path):
     project = project_with(tmp_path, {"ch/01_a.py": "print(1)\n", "ch/02_b.py": "print(2)\n"})
     project.run()
     project.run(only=["ch/02_b"], force=True)
-    runs = json.loads((project.output_dir / "runs.json").read_text())
+    runs = project.runs()
     assert [r["id"] for r in runs] == ["ch/01_a", "ch/02_b"]
     assert [r["status"] for r in runs] == ["ran", "ran"]
 
 
 def test_a_process_that_exits_early_is_a_failure(tmp_path):
-    project = project_with(tmp_path, {"ch/01_exit.py": "import os\nprint('partial')\nos._exit(0)\n"})
+    source = "import os\nprint('partial')\nos._exit(0)\n"
+    project = project_with(tmp_path, {"ch/01_exit.py": source})
     with pytest.raises(RunnerError, match="ended without writing stdout.txt, values.json"):
         project.run()
 
@@ -232,14 +242,14 @@ def test_concurrent_runs_of_one_snippet_do_not_collide(tmp_path):
     """As when `mkdocs serve` and `make test` share build/outputs."""
     from concurrent.futures import ThreadPoolExecutor
 
-    project = project_with(tmp_path, {"ch/01_same.py": "import time\ntime.sleep(0.3)\nprint('same')\n"})
+    source = "import time\ntime.sleep(0.3)\nprint('same')\n"
+    project = project_with(tmp_path, {"ch/01_same.py": source})
     path = project.snippets()[0]
-    project._env = project.child_env()
     for _ in range(2):
         with ThreadPoolExecutor(max_workers=4) as pool:
             results = list(pool.map(lambda _: project.run_one(path, force=True), range(4)))
         assert [r.status for r in results] == ["ran"] * 4
-        assert (project.output_dir / "ch" / "01_same" / "stdout.txt").read_text() == "same\n"
+        assert project.outputs("ch/01_same").text() == "same\n"
 
 
 def test_stale_outputs_are_reported(tmp_path):
@@ -249,3 +259,25 @@ def test_stale_outputs_are_reported(tmp_path):
     assert project.stale() == []
     (tmp_path / "snippets" / "ch" / "01_a.py").write_text("print(2)\n")
     assert project.stale() == ["snippets/ch/01_a.py"]
+
+
+def test_cache_key_ignores_the_orchestration_code(tmp_path, monkeypatch):
+    """Editing engine.py re-runs nothing; editing what the child runs with re-runs all."""
+    import runner.engine as engine
+
+    project = project_with(tmp_path, {"ch/01_a.py": "print(1)\n"})
+    path = project.snippets()[0]
+    key = project.key(path)
+    monkeypatch.setattr(engine, "__file__", str(tmp_path / "elsewhere.py"))
+    assert project.key(path) == key
+    monkeypatch.setitem(engine.CHILD_ENV, "OMP_NUM_THREADS", "2")
+    assert project.key(path) != key
+
+
+def test_published_files_hide_runner_directives(tmp_path):
+    project = project_with(tmp_path, {"ch/01_a.py": "# runner: timeout=5\nprint(1)\n",
+                                      "ch/helper.py": "X = 1\n"})
+    project.run()
+    published = project.published()
+    assert published["snippets/ch/01_a.py"] == "print(1)\n"
+    assert published["snippets/ch/helper.py"] == "X = 1\n"

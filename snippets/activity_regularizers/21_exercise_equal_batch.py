@@ -8,7 +8,6 @@ outweigh the kernel penalty.
 
 import math
 
-import numpy as np
 import keras
 from keras import layers, regularizers
 from sklearn.datasets import load_digits

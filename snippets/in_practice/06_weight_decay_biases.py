@@ -1,7 +1,6 @@
 """Does an optimizer's weight_decay shrink biases too? Yes, unless you exclude them."""
 
 import numpy as np
-import keras
 from keras import layers, optimizers
 
 

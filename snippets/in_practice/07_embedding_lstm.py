@@ -1,7 +1,6 @@
 """Regularizing Embedding and LSTM weights: which variables each argument covers."""
 
 import numpy as np
-import keras
 from keras import layers, regularizers
 
 tokens = np.array([[1, 2, 3, 4]], dtype="int32")

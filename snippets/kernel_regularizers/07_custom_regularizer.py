@@ -6,7 +6,6 @@ files are written to the current directory.
 
 import re
 
-import numpy as np
 import keras
 from keras import layers, ops
 

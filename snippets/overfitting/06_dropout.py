@@ -6,7 +6,6 @@ First the mechanics on a tensor of ones, then Model A of the two-model example w
 
 import numpy as np
 import keras
-import matplotlib.pyplot as plt
 import tensorflow as tf
 from keras import layers
 from sklearn.datasets import load_digits

@@ -10,28 +10,18 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-import yaml
+
+from runner.chapters import chapters, nav, nav_files
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHAPTERS = ["overfitting", "kernel-regularizers", "activity-regularizers", "choosing", "in-practice"]
+CHAPTERS = [chapter.slug for chapter in chapters(ROOT)]
 
 
 def nav_pages():
-    """Every page of mkdocs.yml's nav, as the path of its built HTML file."""
-    found = []
-
-    def walk(entries):
-        for entry in entries:
-            for value in entry.values():
-                if isinstance(value, list):
-                    walk(value)
-                else:
-                    stem = value.removesuffix(".md").removesuffix(".ipynb")
-                    found.append("index.html" if stem == "index" else f"{stem}/index.html")
-
-    walk(yaml.safe_load((ROOT / "mkdocs.yml").read_text())["nav"])
-    return found
+    """Every page of the site's nav, as the path of its built HTML file."""
+    stems = [file.removesuffix(".md").removesuffix(".ipynb") for file in nav_files(nav(ROOT))]
+    return ["index.html" if stem == "index" else f"{stem}/index.html" for stem in stems]
 
 
 PAGES = nav_pages()
@@ -108,7 +98,8 @@ def test_page_loads_cleanly_offline_with_math_figures_and_no_violations(visit, p
 
     # figures: every image loaded, with alt text
     for image in p.locator("article img").all():
-        assert image.evaluate("img => img.complete && img.naturalWidth > 0"), image.get_attribute("src")
+        loaded = image.evaluate("img => img.complete && img.naturalWidth > 0")
+        assert loaded, image.get_attribute("src")
         assert (image.get_attribute("alt") or "").strip(), image.get_attribute("src")
 
     # accessibility: axe-core, zero serious or critical violations

@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 from scipy import stats
 
-CHAPTER = "choosing"
 TASKS = {"tabular": "03_tabular", "digits": "04_digits", "nonlinear": "05_nonlinear"}
 PENALTIES = ["l1", "l2", "l1l2", "activity_l1", "activity_l2"]
 
@@ -57,8 +56,8 @@ def test_no_chosen_value_sits_on_the_upper_edge_of_its_grid(tasks):
 
 
 def test_the_choice_is_made_on_validation_accuracy(tasks):
-    for name, v in tasks.items():
-        for method, r in v["summary"].items():
+    for _name, v in tasks.items():
+        for _method, r in v["summary"].items():
             means = {key: np.mean(runs["val_acc"]) for key, runs in r["sweep"].items()}
             assert np.mean(r["per_seed"]["val_acc"]) == pytest.approx(max(means.values()))
 
@@ -88,7 +87,7 @@ def test_verdicts_follow_their_intervals_in_both_directions(tasks):
 
 def test_tables_and_lists_are_the_verdicts(tasks, outputs):
     for name, v in tasks.items():
-        assert outputs.stdout(f"{CHAPTER}/{TASKS[name]}", "run") == v["table_rows"] + "\n"
+        assert outputs.stdout(f"choosing/{TASKS[name]}", "run") == v["table_rows"] + "\n"
         for method, r in v["summary"].items():
             if method == "none":
                 continue
@@ -112,20 +111,20 @@ def test_each_unregularized_network_overfits_and_early_stopping_stops(tasks):
 
 
 def test_sweeps_go_from_doing_nothing_to_underfitting(tasks):
-    for name, v in tasks.items():
+    for _name, v in tasks.items():
         s = v["summary"]
         base = np.mean(s["none"]["per_seed"]["val_acc"])
         for method in PENALTIES:
             grid = s[method]["grid"]
             smallest, largest = min(g for g in grid if g > 0), max(grid)
-            key = dict(zip(grid, s[method]["keys"]))
+            key = dict(zip(grid, s[method]["keys"], strict=False))
             assert abs(np.mean(s[method]["sweep"][key[smallest]]["val_acc"]) - base) < 0.01
             assert np.mean(s[method]["sweep"][key[largest]]["val_acc"]) < base - 0.01
 
 
 def test_guide_rows_name_a_method_only_where_it_beats_none(tasks):
     seen = set()
-    for name, v in tasks.items():
+    for _name, v in tasks.items():
         s = v["summary"]
         best = max((m for m in s if m != "none"), key=lambda m: s[m]["vs_none"]["mean"])
         row = v["found"]["guide_row"]
@@ -140,7 +139,7 @@ def test_guide_rows_name_a_method_only_where_it_beats_none(tasks):
 
 
 def test_rule_verdicts_match_the_intervals(tasks):
-    for name, v in tasks.items():
+    for _name, v in tasks.items():
         s, rules = v["summary"], v["found"]["rules"]
         kernel = {s[m]["verdict"] for m in ("l1", "l2", "l1l2")}
         assert rules["kernel"].startswith("**Supported**") == (kernel == {"better"})
@@ -167,7 +166,8 @@ def test_l1_leaves_more_weights_near_zero_than_l2_but_none_exactly_zero(tasks):
 def test_exercise_adam_l2_moves_every_weight_alike_adamw_proportionally(values):
     m = values("20_exercise_adam_l2_vs_adamw")["moves"]
     lr, wd = 1e-2, 2e-2
-    assert m["adam_l2"][0] == pytest.approx(lr, rel=0.01) and m["adam_l2"][1] == pytest.approx(lr, rel=0.01)
+    assert m["adam_l2"][0] == pytest.approx(lr, rel=0.01)
+    assert m["adam_l2"][1] == pytest.approx(lr, rel=0.01)
     assert m["adamw"][0] == pytest.approx(lr * wd * 0.1, rel=0.01)
     assert m["adamw"][1] == pytest.approx(lr * wd * 10, rel=0.01)
 

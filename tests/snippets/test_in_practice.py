@@ -2,9 +2,6 @@
 
 import pytest
 
-CHAPTER = "in_practice"
-
-
 
 def test_custom_loop_needs_model_losses(values):
     v = values("01_custom_loop")
@@ -43,8 +40,9 @@ def test_saving_outcomes(values):
     outcomes = values("05_saving_custom")["outcomes"]
     assert outcomes["registered class"].startswith("works")
     assert outcomes["registered function"].startswith("works")
-    assert outcomes["plain function"].startswith("load fails: TypeError: Could not interpret regularizer")
-    assert outcomes["lambda"].startswith("load fails: TypeError: Could not interpret regularizer")
+    fails = "load fails: TypeError: Could not interpret regularizer"
+    assert outcomes["plain function"].startswith(fails)
+    assert outcomes["lambda"].startswith(fails)
     assert "0x" not in "".join(outcomes.values()).replace("0x...", "")
     assert values("05_saving_custom")["custom_objects_penalty"] > 0
 
@@ -116,12 +114,14 @@ def test_constraints_versus_penalties_and_the_lagrange_multiplier(values):
     assert s["maxnorm"]["norm"] == pytest.approx(c, abs=1e-3)
     assert s["unitnorm"]["norm"] == pytest.approx(1.0, abs=1e-3)
     assert s["nonneg"]["negative"] == 0 and s["nonneg"]["zeros"] >= v["true_negative"]
-    assert s["none"]["negative"] >= v["true_negative"] and s["maxnorm"]["negative"] == s["none"]["negative"]
+    assert s["none"]["negative"] >= v["true_negative"]
+    assert s["maxnorm"]["negative"] == s["none"]["negative"]
     assert s["l2"]["zeros"] == 0 and s["maxnorm"]["zeros"] == 0
     # constraints add nothing to the loss; the penalty does
     for name in ("none", "maxnorm", "unitnorm", "nonneg"):
         assert s[name]["loss"] == s[name]["mse"]
-    assert s["l2"]["loss"] == pytest.approx(s["l2"]["mse"] + v["l2_factor"] * s["l2"]["norm"] ** 2, rel=1e-5)
+    penalty = v["l2_factor"] * s["l2"]["norm"] ** 2
+    assert s["l2"]["loss"] == pytest.approx(s["l2"]["mse"] + penalty, rel=1e-5)
     # every limit costs data fit, the tighter the more
     assert s["none"]["mse"] < s["maxnorm"]["mse"] < s["unitnorm"]["mse"]
     # the Lagrange multiplier is the L2 factor that reaches the same norm, and the same weights
@@ -129,5 +129,5 @@ def test_constraints_versus_penalties_and_the_lagrange_multiplier(values):
     assert v["swept"] == pytest.approx(v["multiplier"], rel=0.05)
     assert v["matched_gap"] < 0.05
     norms = v["norms"]
-    assert all(a > b for a, b in zip(norms, norms[1:]))  # larger factor, smaller norm
+    assert all(a > b for a, b in zip(norms, norms[1:], strict=False))  # larger factor, smaller norm
     assert min(norms) < c < max(norms)

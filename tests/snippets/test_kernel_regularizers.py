@@ -4,9 +4,6 @@ and, where cheap, recomputed independently here."""
 import numpy as np
 import pytest
 
-CHAPTER = "kernel_regularizers"
-
-
 
 def test_seed_article_example_l1_of_10_is_1(values):
     v = values("01_penalty_formulas")
@@ -40,7 +37,8 @@ def test_gradients(values):
 
 def test_string_identifiers(values, outputs):
     v = values("03_string_identifiers")
-    assert v["resolved"]["l1_l2"].startswith("ValueError: Could not interpret regularizer identifier")
+    assert v["resolved"]["l1_l2"].startswith(
+        "ValueError: Could not interpret regularizer identifier")
     assert v["resolved"]["l2"] == "L2 {'l2': 0.01}"
     assert v["l1l2_string_config"] == {"l1": 0.0, "l2": 0.0}
     assert v["l1l2_string_penalty"] == 0.0
@@ -77,12 +75,12 @@ def test_training_comparison_supports_the_prose(values):
     assert v["n_noise"] == v["n_features"] - v["n_informative"]
 
 
-def test_training_figures_have_their_panels_and_lines(outputs):
-    folder = outputs.folder(f"{CHAPTER}/05_training_effect")
-    curves = (folder / "curves.svg").read_text()
+def test_training_figures_have_their_panels_and_lines(output):
+    figures = output("05_training_effect").figures
+    curves = figures["curves"].read_text()
     assert curves.count('<g id="axes_') == 2
     assert curves.count('<g id="line2d_') >= 12  # 3 variants x train/validation x 2 panels
-    weights = (folder / "weights.svg").read_text()
+    weights = figures["weights"].read_text()
     assert weights.count('<g id="axes_') == 3
     assert weights.count('<g id="patch_') >= 3 * 60  # 60 histogram bars per panel
 
@@ -114,27 +112,30 @@ def test_pitfalls(values):
     assert v["l1l2_default_penalty"] == 0.0
 
 
-def test_training_is_reproducible_bit_for_bit(outputs, tmp_path):
+def test_training_is_reproducible_bit_for_bit(outputs, output, chapter, tmp_path):
     """A second, uncached run of the training snippet gives the same numbers and the same
     figure bytes as the run the site shows."""
     from runner.engine import Project
 
-    snippet_id = f"{CHAPTER}/05_training_effect"
+    snippet_id = f"{chapter}/05_training_effect"
     fresh = Project(outputs.project.root, output_dir=tmp_path / "outputs")
     [result] = fresh.run(only=[snippet_id], force=True)
     assert result.status == "ran"
-    again, shown = tmp_path / "outputs" / snippet_id, outputs.folder(snippet_id)
-    assert (again / "values.json").read_text() == (shown / "values.json").read_text()
-    for name in ("curves.svg", "weights.svg", "table.txt"):
-        assert (again / name).read_bytes() == (shown / name).read_bytes(), name
+    again, shown = fresh.outputs(snippet_id), output("05_training_effect")
+    assert again.values == shown.values
+    assert again.text("table") == shown.text("table")
+    for name in ("curves", "weights"):
+        assert again.figures[name].read_bytes() == shown.figures[name].read_bytes(), name
 
 
 def test_regularizer_set_after_build_what_reads_it(values):
     """The kernel and in-practice chapters state this table: attribute -> config, saving and
     clone_model; variable -> losses (and so training) only."""
     p = values("09_regularizer_after_build")["paths"]
-    assert p["attribute only"] == {"losses": 0.0, "in_config": True, "after_load": 6.0, "after_clone": 1}
-    assert p["variable only"] == {"losses": 6.0, "in_config": False, "after_load": 0.0, "after_clone": 0}
+    assert p["attribute only"] == {
+        "losses": 0.0, "in_config": True, "after_load": 6.0, "after_clone": 1}
+    assert p["variable only"] == {
+        "losses": 6.0, "in_config": False, "after_load": 0.0, "after_clone": 0}
     assert p["both"] == {"losses": 6.0, "in_config": True, "after_load": 6.0, "after_clone": 1}
 
 
@@ -176,7 +177,8 @@ def test_exercise_group_lasso_switches_inputs_off_element_wise_l1_does_not(value
 def test_probabilistic_view_prior_scales_and_map(values):
     v = values("10_probabilistic_view")
     n, lam = v["n_rows"], v["lam"]
-    assert v["sigma2"] == pytest.approx(1 / (2 * n * lam))  # Keras' L2 has no 1/2; the loss is a mean
+    # Keras' L2 has no 1/2, and the data loss is a mean
+    assert v["sigma2"] == pytest.approx(1 / (2 * n * lam))
     assert v["b"] == pytest.approx(1 / (n * lam))
     for name in ("L2", "L1"):
         # N * loss + log posterior is constant in w with the right scale, not with the wrong one
@@ -198,5 +200,6 @@ def test_probabilistic_view_recomputed_independently():
     w = rng.normal(size=4).astype("float32")
     penalty = float(regularizers.L2(lam)(w))
     sigma = np.sqrt(1 / (2 * n * lam))
-    log_prior_ratio = stats.norm.logpdf(w, scale=sigma).sum() - stats.norm.logpdf(0 * w, scale=sigma).sum()
+    log_prior_ratio = (stats.norm.logpdf(w, scale=sigma).sum()
+                       - stats.norm.logpdf(0 * w, scale=sigma).sum())
     assert n * penalty == pytest.approx(-log_prior_ratio, rel=1e-5)

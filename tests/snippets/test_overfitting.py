@@ -3,9 +3,6 @@
 import numpy as np
 import pytest
 
-CHAPTER = "overfitting"
-
-
 
 def test_model_a_memorises_model_b_generalises(values):
     v = values("01_two_models")
@@ -70,12 +67,12 @@ def test_dropout(values):
     assert v["memorised"] > 0.5  # "still learns" most wrong labels
 
 
-def test_figures_have_their_panels_and_lines(outputs):
+def test_figures_have_their_panels_and_lines(output):
     for snippet_id, name, panels, lines in [
         ("01_two_models", "curves", 2, 8), ("02_capacity_sweep", "capacity", 1, 3),
         ("03_size_sweep", "size", 1, 3), ("05_early_stopping", "early-stopping", 1, 4),
     ]:
-        svg = (outputs.folder(f"{CHAPTER}/{snippet_id}") / f"{name}.svg").read_text()
+        svg = output(snippet_id).figures[name].read_text()
         assert svg.count('<g id="axes_') == panels, name
         assert svg.count('<g id="line2d_') >= lines, name
 
@@ -96,11 +93,13 @@ def test_remedies_compared_on_test_images_with_paired_intervals(values):
              "B": "model_b"}
     for name, key in names.items():
         low, high = interval(acc[name], acc["A"])
-        assert (v["versus_a"][name]["low"], v["versus_a"][name]["high"]) == pytest.approx((low, high))
+        stored = v["versus_a"][name]
+        assert (stored["low"], stored["high"]) == pytest.approx((low, high))
         expected = "better" if low > 0 else "worse" if high < 0 else "not detectably different"
         assert v["verdicts"][key] == expected  # a gain and a drop are both checked
     low, high = interval(acc["A + early stopping"], acc["A + dropout 0.5"])
-    expected = "better than" if low > 0 else "worse than" if high < 0 else "not detectably different from"
+    expected = ("better than" if low > 0 else "worse than" if high < 0
+                else "not detectably different from")
     assert v["stop_vs_drop_verdict"] == expected
 
 
@@ -175,13 +174,14 @@ def test_early_stopping_is_close_to_l2_with_factor_one_over_2_t_eta(values):
     assert v["worst_ratio"] < 0.5
     # gradient descent does head for least squares: the distance falls with t
     to_ls = [r["to_least_squares"] for r in rows]
-    assert all(a > b for a, b in zip(to_ls, to_ls[1:])) and to_ls[0] > 0.8
+    assert all(a > b for a, b in zip(to_ls, to_ls[1:], strict=False)) and to_ls[0] > 0.8
     assert v["closest_range"][0] <= v["closest_range"][1]
     assert 0 < v["factor_gap"] < 0.3
 
 
 def test_early_stopping_factors_recomputed_independently():
-    """Per eigenvector, 1 - (1 - eta h)^t and h / (h + 2 lam) agree for small h when lam = 1/(2 t eta)."""
+    """Per eigenvector, 1 - (1 - eta h)^t and h / (h + 2 lam) agree for small h when
+    lam = 1/(2 t eta)."""
     eta, t = 0.1, 50
     lam = 1 / (2 * t * eta)
     h = np.array([1e-4, 1e-3, 1e-2])

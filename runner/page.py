@@ -1,0 +1,287 @@
+"""A page of docs/, parsed once (markdown-it-py, admonition plugin) into typed blocks that
+checking, rendering and notebook generation all walk: `Code` and `Output` (includes of a
+snippet or section, and of what it printed), `Figure`, `Expander` (`??? example` with whole
+files), `Exercise` (`!!! question` with a `??? success` solution), other `Admonition`s,
+`Prose`; and the value
+references `{{ chapter/nn_topic:dotted.path|spec }}` (`:@seconds`: a fact of the run).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.admon import admon_plugin
+
+from runner.child import MARKER
+from runner.engine import Project, reader_text
+
+INCLUDE = re.compile(r"""^(?P<indent>\s*)--8<--\s+(["'])(?P<target>[^"']+)\2\s*$""")
+VALUE = re.compile(
+    r"\{\{\s*(?P<id>[\w-]+/[\w-]+):(?P<path>@?[\w.-]+)\s*(?:\|\s*(?P<spec>[^}]*?)\s*)?\}\}")
+FIGURE = re.compile(r"(?:^|/)figures/(?P<id>[\w-]+/[\w-]+)/(?P<name>[\w-]+)\.svg$")
+
+
+class PageError(Exception):
+    """A page refers to a snippet, section, output, figure or value that does not exist."""
+
+
+@dataclass
+class Block:
+    line: int  # 1-based, as every line number here
+    text: str  # its Markdown, dedented to the level of its container
+
+
+class Prose(Block):
+    """Text, headings, tables, lists, ordinary code blocks, other admonitions."""
+
+
+@dataclass
+class Include(Block):
+    file: str  # chapter/nn_topic.py (or a helper module), or chapter/nn_topic/name.txt
+    section: str | None
+    snippet_id: str  # of the snippet included, or of the snippet that printed the output
+    indent: str
+
+
+class Code(Include):
+    """A snippet section, a whole snippet or a whole helper module."""
+
+
+@dataclass
+class Output(Include):
+    fenced: bool  # False: printed Markdown (a table) that the page shows as such
+
+
+@dataclass
+class Figure(Block):
+    alt: str
+    snippet_id: str
+    name: str
+
+
+@dataclass
+class Admonition(Block):
+    kind: str  # note, warning, example, question, ...
+    title: str
+    blocks: list[Block]
+
+
+class Expander(Admonition):
+    """`??? example` holding whole files: its blocks are Code and Output blocks."""
+
+
+class Exercise(Admonition):
+    """`!!! question`: its blocks are its text (Prose) and its solution (an Expander)."""
+
+
+@dataclass
+class Page:
+    name: str  # docs/<file>, as messages name it
+    text: str
+    blocks: list[Block]
+
+    @classmethod
+    def parse(cls, text: str, name: str) -> Page:
+        lines = text.split("\n")
+        tokens = MarkdownIt("commonmark").use(admon_plugin).enable("table").parse(text)
+        return cls(name, text, blocks(tokens, lines, 0, len(lines), ""))
+
+    @property
+    def title(self) -> str:
+        heading = re.search(r"^# (.+)$", self.text, re.M)
+        return heading[1].strip() if heading else Path(self.name).stem
+
+    @property
+    def values(self) -> list[tuple[int, re.Match]]:
+        """Each value reference, with its line: match["id"], ["path"] and ["spec"]."""
+        return [(number, match) for number, line in enumerate(self.text.split("\n"), start=1)
+                for match in VALUE.finditer(line)]
+
+    def walk(self, items: list[Block] | None = None):
+        """Every block, depth first."""
+        for block in self.blocks if items is None else items:
+            yield block
+            if isinstance(block, Admonition):
+                yield from self.walk(block.blocks)
+
+
+def blocks(tokens, lines: list[str], start: int, end: int, indent: str) -> list[Block]:
+    """The blocks of lines[start:end] (0-based), whose top-level tokens are `tokens`;
+    the lines between the special blocks are prose."""
+    result, position, index = [], start, 0
+    while index < len(tokens):
+        token, close, depth = tokens[index], index, 0
+        while token.nesting == 1 and (depth := depth + tokens[close].nesting) > 0:
+            close += 1  # to the matching close
+        found = classify(token, tokens[index + 1 : close], lines, indent)
+        if found:
+            add_prose(result, lines[position : token.map[0]], position, indent)
+            result.extend(found)
+            position = token.map[1]
+        index = close + 1
+    add_prose(result, lines[position:end], position, indent)
+    return result
+
+
+def add_prose(result: list[Block], lines: list[str], start: int, indent: str):
+    text = "\n".join(dedent(line, indent) for line in lines).strip("\n")
+    if text.strip():
+        first = next(i for i, line in enumerate(lines) if line.strip())
+        result.append(Prose(start + first + 1, text))
+
+
+def dedent(line: str, indent: str) -> str:
+    return line[len(indent) :] if line.startswith(indent) else line.lstrip()
+
+
+def include(line: int, text: str, target: str, indent: str, fenced: bool) -> Include:
+    file, _, section = target.partition(":")
+    path = Path(file)
+    if path.suffix == ".txt":
+        return Output(line, text, file, None, path.parent.as_posix(), indent, fenced)
+    return Code(line, text, file, section or None, path.with_suffix("").as_posix(), indent)
+
+
+def classify(token, inner, lines: list[str], indent: str) -> list[Block]:
+    """The special blocks a top-level token stands for; [] for prose."""
+    if not token.map:
+        return []
+    start, end = token.map
+    text = "\n".join(dedent(line, indent) for line in lines[start:end])
+    if token.type in ("fence", "paragraph_open"):
+        found = [(n + 1, m) for n in range(start, end) if (m := INCLUDE.match(lines[n]))]
+        fenced = token.type == "fence"
+        if found and (fenced or len(found) == end - start):  # a paragraph of bare includes
+            return [include(n, text, m["target"], m["indent"], fenced) for n, m in found]
+        children = [t for t in (inner[0].children if inner else []) or []
+                    if t.type != "softbreak" and (t.type == "image" or t.content.strip())]
+        figures = [(t, FIGURE.search(t.attrGet("src") or "")) for t in children]
+        if figures and all(t.type == "image" and m for t, m in figures):
+            return [Figure(start + 1, text, t.content, m["id"], m["name"]) for t, m in figures]
+    elif token.type == "admonition_open":
+        kind, _, name = token.info.strip().partition(" ")  # question "Exercise 1: ..."
+        name = name.strip().strip('"')
+        found = blocks(inner, lines, start + 1, end, indent + " " * 4)
+        if token.markup.startswith("???") and any(
+                isinstance(b, Code) and not b.section for b in found):
+            whole = [b for b in found if isinstance(b, Include)]
+            return [Expander(start + 1, text, kind, name, whole)]
+        kind_class = Exercise if kind == "question" else Admonition
+        return [kind_class(start + 1, text, kind, name, found)]
+    return []
+
+
+@dataclass
+class Checker:
+    """Checks a page's references against a project's snippets and their outputs."""
+
+    project: Project
+
+    def include(self, item: Include) -> str | None:
+        file = self.project.snippets_dir / (
+            f"{item.snippet_id}.py" if isinstance(item, Output) else item.file)
+        if not file.is_file():
+            return f"included file {item.file!r} does not exist"
+        if isinstance(item, Output):
+            texts = self.project.outputs(item.snippet_id).texts
+            return None if Path(item.file).stem in texts else (
+                f"output '{Path(item.file).name}' was not produced by snippets/{item.snippet_id}.py"
+                f" (it produced: {', '.join(f'{n}.txt' for n in texts) or 'nothing yet'})")
+        if item.section and f"# --8<-- [start:{item.section}]" not in file.read_text():
+            return f"section {item.section!r} is not marked in {item.file}"
+        return None
+
+    def figure(self, block: Figure) -> str | None:
+        ref, source = f"{block.snippet_id}/{block.name}.svg", f"snippets/{block.snippet_id}.py"
+        figures = self.project.outputs(block.snippet_id).figures
+        if not block.alt.strip():
+            return f"figure {ref} has no alt text"
+        if not (self.project.snippets_dir / f"{block.snippet_id}.py").is_file():
+            return f"figure {ref} names snippet {source}, which does not exist"
+        return None if block.name in figures else (
+            f"figure {block.name!r} was not produced by {source} "
+            f"(it produced: {', '.join(figures) or 'no figures'})")
+
+    def value(self, match: re.Match) -> str:
+        """The formatted value of a VALUE match; KeyError with the problem if there is none."""
+        snippet_id, path, spec = match["id"], match["path"], match["spec"]
+        outputs = self.project.outputs(snippet_id)
+        if not (self.project.snippets_dir / f"{snippet_id}.py").is_file():
+            raise KeyError(f"snippet snippets/{snippet_id}.py does not exist")
+        if not outputs.exists:
+            raise KeyError(f"snippets/{snippet_id}.py has no outputs yet")
+        value = outputs.meta if path.startswith("@") else outputs.values
+        for part in path.removeprefix("@").split("."):
+            if isinstance(value, list) and re.fullmatch(r"-?\d+", part) and (
+                    -len(value) <= int(part) < len(value)):
+                value = value[int(part)]
+            elif isinstance(value, dict) and part in value:
+                value = value[part]
+            elif path.startswith("@"):
+                known = ", ".join("@" + k for k in outputs.meta)
+                raise KeyError(f"run fact {path!r} is unknown (known: {known})")
+            else:
+                known = ", ".join(sorted(outputs.values)) or "none"
+                raise KeyError(f"value {path!r} is not set by snippets/{snippet_id}.py "
+                               f"(its top-level values: {known})")
+        try:
+            return format(value, spec or "")
+        except (TypeError, ValueError) as error:
+            raise KeyError(f"value {path!r} = {value!r} cannot be formatted as {spec!r}: "
+                           f"{error}") from None
+
+    def problems(self, page: Page) -> list[str]:
+        found = []
+        for block in page.walk():
+            check = self.include if isinstance(block, Include) else (
+                self.figure if isinstance(block, Figure) else None)
+            if check and (problem := check(block)):
+                found.append((block.line, problem))
+        for line, match in page.values:
+            try:
+                self.value(match)
+            except KeyError as error:
+                found.append((line, error.args[0]))
+        return [f"{page.name}:{line}: {problem}" for line, problem in sorted(found)]
+
+    def fill(self, text: str) -> str:
+        """text with its values substituted (checked already)."""
+        return VALUE.sub(self.value, text)
+
+
+def render(page: Page, project: Project) -> str:
+    """Check every reference of the page and return its Markdown for the site: values
+    substituted, outputs and whole files written in as readers see them (sections are
+    left to pymdownx.snippets)."""
+    checker = Checker(project)
+    if problems := checker.problems(page):
+        raise PageError("\n".join(problems))
+    lines = [checker.fill(line) for line in page.text.split("\n")]  # a value may be lines
+    for block in reversed(list(page.walk())):
+        if isinstance(block, Include) and not block.section:
+            body = included_text(block, project).rstrip("\n").split("\n")
+            lines[block.line - 1 : block.line] = [(block.indent + s).rstrip() for s in body]
+    return "\n".join(lines)
+
+
+def included_text(item: Include, project: Project) -> str:
+    if isinstance(item, Output):
+        return project.outputs(item.snippet_id).text(Path(item.file).stem)
+    source = reader_text(project.snippets_dir / item.file).splitlines(keepends=True)
+    return "".join(line for line in source if not MARKER.match(line))
+
+
+def mathml(tex: str, display: str, page: str) -> str:
+    """LaTeX as MathML, labelled with its source for screen readers; PageError naming the
+    page for a formula latex2mathml cannot convert. The site and the notebooks use it."""
+    from latex2mathml.converter import convert
+
+    try:
+        converted = convert(tex, display=display)
+    except Exception as error:  # latex2mathml raises many kinds
+        raise PageError(f"{page}: cannot render formula {tex!r}: {error}") from None
+    return converted.replace("<math ", f'<math aria-label="{html.escape(tex)}" ', 1)
