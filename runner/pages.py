@@ -7,7 +7,8 @@ A page refers to runs in three ways:
 * `![alt text](figures/chapter/nn_topic/name.svg)`: a figure the snippet saved;
 * `{{ chapter/nn_topic:name }}` or `{{ chapter/nn_topic:name|.3f }}`: a value from the
   snippet's values.json (a dotted path reaches into dicts and lists: `table.l1.0`),
-  optionally formatted with a Python format spec; `{{ chapter/nn_topic:@seconds }}` is the
+  optionally formatted with a Python format spec (`|json`: as compact JSON, for a page's
+  script); `{{ chapter/nn_topic:@seconds }}` is the
   run time of the snippet's last run (from its meta.json).
 
 `render()` checks all three and returns the Markdown with values substituted; every problem
@@ -111,6 +112,8 @@ class Pages:
                     f"value {dotted!r} is not set by {self.snippet_file(snippet_id)} "
                     f"(its top-level values: {', '.join(sorted(values)) or 'none'})"
                 )
+        if spec == "json":  # compact JSON, safe inside <script type="application/json">
+            return json.dumps(value, separators=(",", ":")).replace("<", "\\u003c")
         try:
             return format(value, spec or "")
         except (TypeError, ValueError) as error:
