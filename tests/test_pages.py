@@ -86,3 +86,8 @@ def test_images_inside_code_fences_are_ignored(pages):
 def test_values_json_is_what_the_snippet_set(pages, project_dir):
     values = json.loads((project_dir / "build" / "outputs" / "ch" / "01_demo" / "values.json").read_text())
     assert values == {"penalty": 1.0, "rows": {"l1": {"acc": 0.8125}, "list": [3, 4]}}
+
+
+def test_json_spec_injects_compact_json_safe_in_a_script(pages):
+    assert pages.render("{{ ch/01_demo:rows|json }}", "docs/p.md") == '{"l1":{"acc":0.8125},"list":[3,4]}'
+    assert pages.value("ch/01_demo", "penalty", "json") == "1.0"
