@@ -54,8 +54,8 @@
   var views = el("div", { class: "explorer__views" }, root);
   function view(id, title) {
     var figure = el("figure", { class: "explorer__view" }, views);
-    var svg = svgEl("svg", { id: id, viewBox: "0 0 " + W + " " + H, role: "img",
-                             "aria-labelledby": id + "-title" }, figure);
+    // the figure is named by its caption; the chart's label states the values it shows
+    var svg = svgEl("svg", { id: id, viewBox: "0 0 " + W + " " + H, role: "img" }, figure);
     el("figcaption", { id: id + "-title" }, figure, title);
     return svg;
   }

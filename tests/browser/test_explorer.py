@@ -79,6 +79,8 @@ def assert_views_show(page, data, method, index):
     status = page.locator("#explorer-status").text_content()
     assert f"{m['setting']} {m['keys'][index]} ({index + 1} of {len(m['values'])})" in status
     assert f"validation {100 * cell['final']['val_acc']:.1f}%" in status
+    label = page.locator("#ex-final").get_attribute("aria-label")
+    assert f"validation {100 * cell['final']['val_acc']:.1f}%" in label
 
 
 def test_keyboard_moves_the_slider_and_every_view_follows_the_data(visit):
