@@ -284,6 +284,8 @@ def test_explorer_guided_text_claims_hold(explorer):
     assert g["activity_l1"]["max_val_acc"] < g["none"]["val_acc"]
     assert g["dropout"]["gap"] < g["none"]["gap"]
     assert g["adamw"]["max_diff_points"] < 2
+    adamw = explorer["data"]["methods"]["adamw"]["values"]  # "the largest dose below one
+    assert adamw[-1] < facts["steps"] <= 3 * adamw[-1]     # full shrink per step"
     methods = explorer["data"]["methods"]
     val = [c["final"]["val_acc"] for c in methods["adamw"]["cells"]]
     assert g["adamw"]["max_diff_points"] == pytest.approx(100 * max(abs(v - val[0]) for v in val), abs=0.06)
