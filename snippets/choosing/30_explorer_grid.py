@@ -41,17 +41,25 @@ LABELS = {"none": "none", "L1": "L1 kernel penalty", "L2": "L2 kernel penalty",
 SETTINGS = {"dropout": "rate", "AdamW": "shrinkage"}  # the others: "factor"
 # --8<-- [end:grid]
 
-SCHEMA = {
-    "methods.<slug>": "label, setting, scale ('log' or 'rate'), values, keys, chosen "
-                      "(index of the value validation chooses), cells (one per value)",
-    "cell.curves": "train_loss, val_loss, train_acc, val_acc: one per epoch, mean over seeds",
-    "cell.weight_hist": "share of first-layer weights per bin of weight_bins (clipped)",
-    "cell.act_hist": "share of hidden activations (validation rows) per bin of "
-                     "activation_bins; act_zero is the share exactly zero",
-    "cell.scalars": "near_zero (|w| < 1e-3), exact_zero, act_zero, dead_units (zero on every "
-                    "validation row), penalty_share (null: no term in the loss)",
-    "cell.final": "train_acc, val_acc, test_acc, gap (train - test): mean over seeds",
-    "cell.spread": "train_acc, val_acc, test_acc: one per seed",
+SCHEMA = {  # the keys of `data`, of each method and of each cell, for the page
+    "data": "schema, task, seeds, epochs, rows (train, val, test), near_zero_below, "
+            "weight_bins, activation_bins (bin edges), order (the methods' slugs), methods",
+    "method": "label, setting, scale (log or rate), values, keys (the values as shown), "
+              "chosen (index of the value validation chooses), cells (one per value)",
+    "cell": "value, curves, weight_hist, act_hist, near_zero, exact_zero, act_zero, "
+            "dead_units, penalty_share, final, spread",
+    "curves": "train_loss, val_loss, train_acc, val_acc: one number per epoch, mean over "
+              "seeds, dropout off, penalty left out",
+    "weight_hist": "share of first-layer weights in each bin of weight_bins (clipped at "
+                   "the ends); near_zero: share with magnitude below near_zero_below; "
+                   "exact_zero: share exactly 0",
+    "act_hist": "share of hidden activations on the validation rows in each bin of "
+                "activation_bins (clipped); act_zero: share exactly 0; dead_units: share "
+                "of units that are 0 on every validation row",
+    "penalty_share": "penalty / (cross-entropy + penalty) on the training rows after "
+                     "training; null where the method adds no term to the loss",
+    "final": "train_acc, val_acc, test_acc, gap: means over seeds; gap = train - test",
+    "spread": "train_acc, val_acc, test_acc: one number per seed",
 }
 
 

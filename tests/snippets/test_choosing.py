@@ -289,3 +289,20 @@ def test_explorer_guided_text_claims_hold(explorer):
     methods = explorer["data"]["methods"]
     val = [c["final"]["val_acc"] for c in methods["adamw"]["cells"]]
     assert g["adamw"]["max_diff_points"] == pytest.approx(100 * max(abs(v - val[0]) for v in val), abs=0.06)
+
+
+def test_explorer_schema_on_the_page_names_every_key(explorer):
+    import re
+
+    schema, data = explorer["SCHEMA"], explorer["data"]
+
+    def keys(text):  # the names before the first colon, without their parenthesised notes
+        return set(re.findall(r"[a-z_]+", re.sub(r"\([^)]*\)", "", text.split(":")[0])))
+
+    assert keys(schema["data"]) == set(data)
+    m = data["methods"]["l1"]
+    assert keys(schema["method"]) == set(m)
+    assert keys(schema["cell"]) == set(m["cells"][0]) == EXPLORER_CELL
+    assert keys(schema["curves"]) == set(m["cells"][0]["curves"])
+    assert keys(schema["final"]) == set(m["cells"][0]["final"])
+    assert keys(schema["spread"]) == set(m["cells"][0]["spread"])
