@@ -161,7 +161,8 @@
 
   function drawWeights() {
     var c = cell(), b = data.weight_bins, n = c.weight_hist.length;
-    var labels = [[0, String(b[0])], [(n - 1) / 2, "0"], [n - 1, String(b[n])]];
+    // tick positions in bars (centre of bar i at i): the outer edges, and zero in the middle bar
+    var labels = [[-0.5, String(b[0])], [(n - 1) / 2, "0"], [n - 0.5, String(b[n])]];
     drawBars(weightSvg, c.weight_hist, labels, (n - 1) / 2, "weight (clipped at the ends)", "weight_hist");
     var g = weightSvg.lastChild;
     svgEl("text", { x: W - M.right, y: 12, class: "ex-note", "text-anchor": "end", id: "ex-near-zero" }, g,
@@ -174,7 +175,8 @@
     var c = cell(), b = data.activation_bins;
     var shares = [c.act_zero].concat(c.act_hist);
     var labels = [[0, "0"]];
-    for (var i = 0; i < b.length - 1; i += 4) labels.push([i + 1, "1e" + Math.round(Math.log10(b[i]))]);
+    // bar i + 1 starts at edge b[i]: ticks on the edges
+    for (var i = 2; i < b.length - 1; i += 4) labels.push([i + 0.5, "1e" + Math.round(Math.log10(b[i]))]);
     drawBars(actSvg, shares, labels, 0, "activation (log scale)", "act_hist");
     svgEl("text", { x: W - M.right, y: 12, class: "ex-note", "text-anchor": "end" }, actSvg.lastChild,
           "zero: " + pct(c.act_zero) + "; dead units: " + pct(c.dead_units));
