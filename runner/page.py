@@ -3,12 +3,14 @@ checking, rendering and notebook generation all walk: `Code` and `Output` (inclu
 snippet or section, and of what it printed), `Figure`, `Expander` (`??? example` with whole
 files), `Exercise` (`!!! question` with a `??? success` solution), other `Admonition`s,
 `Prose`; and the value
-references `{{ chapter/nn_topic:dotted.path|spec }}` (`:@seconds`: a fact of the run).
+references `{{ chapter/nn_topic:dotted.path|spec }}` (`:@seconds`: a fact of the run; the
+spec `json` gives compact JSON for a page's `<script type="application/json">`).
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -228,6 +230,8 @@ class Checker:
                 known = ", ".join(sorted(outputs.values)) or "none"
                 raise KeyError(f"value {path!r} is not set by snippets/{snippet_id}.py "
                                f"(its top-level values: {known})")
+        if spec == "json":  # compact JSON, safe inside <script type="application/json">
+            return json.dumps(value, separators=(",", ":")).replace("<", "\\u003c")
         try:
             return format(value, spec or "")
         except (TypeError, ValueError) as error:

@@ -167,3 +167,8 @@ def test_math_is_labelled_mathml_and_errors_name_the_page():
     assert mathml(r"\lambda x^2", "inline", "docs/p.md").startswith(labelled)
     with pytest.raises(PageError, match=r"docs/p.md: cannot render formula"):
         mathml(r"\frac{1}{", "block", "docs/p.md")
+
+
+def test_json_spec_injects_compact_json_safe_in_a_script(project):
+    assert render(project, "{{ ch/01_demo:rows|json }}") == '{"l1":{"acc":0.8125},"list":[3,4]}'
+    assert render(project, "{{ ch/01_demo:penalty|json }}") == "1.0"

@@ -239,24 +239,26 @@ class StopEach(keras.callbacks.Callback):
 BLOCK = 8  # networks per block: a network's arithmetic is then the same at any position
 
 
-def train(task, method, factors, seeds):
-    """Train one network per (factor, seed); return per-network results."""
+def train(task, method, factors, seeds, record=False):
+    """Train one network per (factor, seed); return per-network results (with
+    `record=True`, also the curves, histograms and penalty share of `record_run`)."""
     n = len(seeds)
     if n % BLOCK:  # pad with copies of the first network, dropped at the end
         factors = [*factors, *[factors[0]] * (BLOCK - n % BLOCK)]
         seeds = [*seeds, *[seeds[0]] * (BLOCK - n % BLOCK)]
-    result = train_block(task, method, factors, seeds)
+    result = train_block(task, method, factors, seeds, record)
     return {key: value[:n] for key, value in result.items()}
 
 
-def train_block(task, method, factors, seeds):
+def train_block(task, method, factors, seeds, record=False):
     keras.utils.set_random_seed(0)  # dropout masks; weights and batches have their seeds
     model = build(task, method, factors, seeds)
     order = batch_order(task, seeds)
     stopper = StopEach(task, seeds) if method in EARLY_STOPPING else None
+    recorder = Recorder(task, seeds) if record else None
     model.fit(order, task.y[order], batch_size=BATCH, epochs=task.epochs,
               steps_per_epoch=task.train.shape[1] // BATCH, shuffle=False, verbose=0,
-              callbacks=[stopper] if stopper else [])
+              callbacks=[c for c in (stopper, recorder) if c])
     kernel = keras.ops.convert_to_numpy(model.layers[1].kernel)  # (networks, inputs, units)
     result = {"near_zero": (np.abs(kernel) < 1e-3).mean(axis=(1, 2)),
               "exact_zero": (kernel == 0).mean(axis=(1, 2))}
@@ -264,7 +266,78 @@ def train_block(task, method, factors, seeds):
         result["best_epoch"], result["stopped_epoch"] = stopper.restore()
     for split in ("train", "val", "test"):
         result[f"{split}_loss"], result[f"{split}_acc"] = scores(task, model, split, seeds)
+    if recorder:
+        result.update(recorder.curves())
+        result.update(record_run(task, model, method, factors, seeds, result["train_loss"]))
     return result
+
+
+# ---- what the explorer records (train(..., record=True)) -------------------------------
+
+WEIGHT_BINS = np.linspace(-0.4, 0.4, 42)  # 41 bins, the middle one centred on zero
+ACTIVATION_BINS = 10.0 ** np.arange(-4, 2.01, 0.5)  # log bins for the non-zero activations
+
+
+class Recorder(keras.callbacks.Callback):
+    """After each epoch, every network's data loss and accuracy on its training and
+    validation rows (inference mode: no dropout, no penalty)."""
+
+    def __init__(self, task, seeds):
+        super().__init__()
+        self.task, self.seeds = task, seeds
+        self.history = {key: [] for key in ("train_loss", "train_acc", "val_loss", "val_acc")}
+
+    def on_epoch_end(self, epoch, logs=None):
+        for split in ("train", "val"):
+            loss, acc = scores(self.task, self.model, split, self.seeds)
+            self.history[f"{split}_loss"].append(loss)
+            self.history[f"{split}_acc"].append(acc)
+
+    def curves(self):
+        """(networks, epochs) arrays under `curve_<name>`."""
+        return {f"curve_{key}": np.stack(value, axis=1) for key, value in self.history.items()}
+
+
+def hidden(task, model, split, seeds):
+    """Each network's hidden (ReLU) activations on its rows of a split: (rows, networks,
+    units), computed from the trained weights."""
+    layer = model.layers[1]
+    kernel, bias = (keras.ops.convert_to_numpy(w) for w in (layer.kernel, layer.bias))
+    x = task.x[getattr(task, split)[seeds].T]  # (rows, networks, inputs)
+    return np.maximum(np.einsum("bki,kio->bko", x, kernel) + bias, 0.0)
+
+
+def record_run(task, model, method, factors, seeds, train_loss):
+    """Per network: a histogram of the first-layer weights (shares over WEIGHT_BINS,
+    clipped at the ends), of the hidden activations on the validation rows (the share of
+    zeros, and shares of the others over ACTIVATION_BINS, clipped), the share of units
+    that are zero on every validation row, and the penalty's share of the training loss
+    (penalty / (cross-entropy + penalty) on the training rows; NaN where the method puts
+    no term in the loss: none, dropout, AdamW)."""
+    factors = np.asarray(factors, "float64")
+    kernels = [keras.ops.convert_to_numpy(model.layers[i].kernel) for i in (1, 3)]
+    first = kernels[0].reshape(len(seeds), -1)
+    edges = WEIGHT_BINS
+    weights = np.stack([np.histogram(np.clip(w, edges[0], edges[-1]), edges)[0] / w.size
+                        for w in first])
+    act = hidden(task, model, "val", seeds)
+    flat = act.transpose(1, 0, 2).reshape(len(seeds), -1)  # (networks, rows * units)
+    bins = ACTIVATION_BINS
+    acts = np.stack([np.histogram(np.clip(a[a > 0], bins[0], bins[-1]), bins)[0] / a.size
+                     for a in flat])
+    if method in KERNEL:
+        l1, l2 = KERNEL[method]
+        penalty = factors * sum(l1 * np.abs(k).sum(axis=(1, 2)) + l2 * np.square(k).sum(axis=(1, 2))
+                                for k in kernels)
+    elif method in ACTIVITY:  # Keras divides the activity penalty by the batch size
+        a1, a2 = ACTIVITY[method]
+        h = hidden(task, model, "train", seeds)
+        penalty = factors * (a1 * np.abs(h).sum(-1) + a2 * np.square(h).sum(-1)).mean(0)
+    else:
+        penalty = np.full(len(seeds), np.nan)
+    return {"weight_hist": weights, "act_hist": acts, "act_zero": (flat == 0).mean(1),
+            "dead_units": (act == 0).all(axis=0).mean(-1),
+            "penalty": penalty, "penalty_share": penalty / (train_loss + penalty)}
 
 
 def evaluate_method(task, method, grid, scale=1.0):

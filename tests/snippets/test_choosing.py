@@ -217,3 +217,122 @@ def test_weight_decay_shrinkage_follows_lr_times_weight_decay(values):
     assert measured[0] > 0.85 and measured[1] < 0.4 and measured[2] < 1e-3  # same wd, lr decides
     products = [row["measured"] for row in fixed_product]
     assert max(products) - min(products) < 1e-3  # same lr * wd, same shrinkage
+
+
+# The Explorer page's grid (30_explorer_grid): every cell, finite values, the documented schema
+
+
+EXPLORER_METHODS = ["none", "l1", "l2", "l1l2", "activity_l1", "activity_l2", "dropout", "adamw"]
+EXPLORER_CURVES = ["train_loss", "val_loss", "train_acc", "val_acc"]
+EXPLORER_CELL = {"value", "curves", "weight_hist", "act_hist", "near_zero", "exact_zero",
+                 "act_zero", "dead_units", "penalty_share", "final", "spread"}
+
+
+@pytest.fixture(scope="module")
+def explorer(values):
+    return values("30_explorer_grid")
+
+
+def test_explorer_grid_has_every_method_and_at_least_12_strengths_from_zero(explorer):
+    data = explorer["data"]
+    assert data["schema"] == 1 and data["task"] == "tabular"
+    assert data["order"] == EXPLORER_METHODS and set(data["methods"]) == set(EXPLORER_METHODS)
+    assert len(data["seeds"]) >= 3
+    assert data["methods"]["none"]["values"] == [0.0]
+    for name in EXPLORER_METHODS[1:]:
+        m = data["methods"][name]
+        assert len(m["values"]) >= 12, name
+        assert m["values"][0] == 0 and m["values"] == sorted(set(m["values"])), name
+        assert len(m["keys"]) == len(m["cells"]) == len(m["values"]), name
+        assert m["scale"] == ("rate" if name == "dropout" else "log")
+        if m["scale"] == "log":  # half-decade steps: each value about 3 times the last
+            ratios = np.diff(np.log10(m["values"][1:]))
+            assert np.all((ratios > 0.4) & (ratios < 0.6)), name
+
+
+def test_explorer_cells_follow_the_schema_with_finite_values(explorer):
+    data = explorer["data"]
+    epochs, seeds = data["epochs"], len(data["seeds"])
+    n_weight, n_act = len(data["weight_bins"]) - 1, len(data["activation_bins"]) - 1
+    for name, m in data["methods"].items():
+        for value, cell in zip(m["values"], m["cells"], strict=False):
+            where = f"{name} {value}"
+            assert set(cell) == EXPLORER_CELL, where
+            assert cell["value"] == value
+            assert set(cell["curves"]) == set(EXPLORER_CURVES), where
+            for curve in cell["curves"].values():
+                assert len(curve) == epochs and np.all(np.isfinite(curve)), where
+            assert len(cell["weight_hist"]) == n_weight and len(cell["act_hist"]) == n_act
+            assert sum(cell["weight_hist"]) == pytest.approx(1, abs=0.01), where
+            assert cell["act_zero"] + sum(cell["act_hist"]) == pytest.approx(1, abs=0.01), where
+            for key in ("near_zero", "exact_zero", "act_zero", "dead_units"):
+                assert 0 <= cell[key] <= 1, (where, key)
+            assert set(cell["final"]) == {"train_acc", "val_acc", "test_acc", "gap"}
+            assert cell["final"]["gap"] == pytest.approx(
+                cell["final"]["train_acc"] - cell["final"]["test_acc"], abs=2e-4)
+            for split in ("train", "val", "test"):
+                per_seed = cell["spread"][f"{split}_acc"]
+                assert len(per_seed) == seeds and all(0 <= a <= 1 for a in per_seed)
+                assert np.mean(per_seed) == pytest.approx(cell["final"][f"{split}_acc"], abs=1e-4)
+            # the loss holds a penalty term for the six penalties only, and none at factor 0
+            if name in ("none", "dropout", "adamw"):
+                assert cell["penalty_share"] is None, where
+            else:
+                assert 0 <= cell["penalty_share"] < 1, where
+                if value == 0:
+                    assert cell["penalty_share"] == 0, where
+
+
+def test_explorer_marker_is_the_best_mean_validation_accuracy(explorer):
+    for name, m in explorer["data"]["methods"].items():
+        val = [c["final"]["val_acc"] for c in m["cells"]]
+        best = max(val)
+        assert m["chosen"] == val.index(best), name  # the first, i.e. smaller, value on a tie
+
+
+def test_explorer_factor_zero_is_the_unregularized_network(explorer):
+    methods = explorer["data"]["methods"]
+    none = methods["none"]["cells"][0]
+    for name in EXPLORER_METHODS[1:]:
+        zero = methods[name]["cells"][0]
+        assert zero["spread"] == none["spread"], name
+        assert zero["curves"]["val_acc"] == none["curves"]["val_acc"], name
+
+
+def test_explorer_guided_text_claims_hold(explorer):
+    g, facts = explorer["guide"], explorer["facts"]
+    assert facts["min_values"] >= 12 and facts["seeds"] >= 3
+    assert g["none"]["train_acc"] > 0.99 and g["none"]["gap"] > 0.2  # it overfits
+    assert g["l1"]["near_zero"] > 10 * g["none"]["near_zero"]  # the spike at zero
+    assert g["l1"]["test_acc"] > g["none"]["test_acc"]
+    assert g["l1"]["max_val_acc"] < 0.55  # dead: chance for two balanced classes
+    assert g["l2"]["near_zero"] < g["l1"]["near_zero"]  # no spike
+    assert g["l2"]["small_share"] > 0.5  # a large share ...
+    assert abs(g["l2"]["small_val_acc"] - g["none"]["val_acc"]) < 0.01  # ... and no effect
+    assert g["activity_l1"]["max_act_zero"] > g["none"]["act_zero"] + 0.1
+    assert g["activity_l1"]["max_val_acc"] < g["none"]["val_acc"]
+    assert g["dropout"]["gap"] < g["none"]["gap"]
+    assert g["adamw"]["max_diff_points"] < 2
+    adamw = explorer["data"]["methods"]["adamw"]["values"]  # "the largest dose below one
+    assert adamw[-1] < facts["steps"] <= 3 * adamw[-1]     # full shrink per step"
+    methods = explorer["data"]["methods"]
+    val = [c["final"]["val_acc"] for c in methods["adamw"]["cells"]]
+    largest = 100 * max(abs(v - val[0]) for v in val)
+    assert g["adamw"]["max_diff_points"] == pytest.approx(largest, abs=0.06)
+
+
+def test_explorer_schema_on_the_page_names_every_key(explorer):
+    import re
+
+    schema, data = explorer["SCHEMA"], explorer["data"]
+
+    def keys(text):  # the names before the first colon, without their parenthesised notes
+        return set(re.findall(r"[a-z_]+", re.sub(r"\([^)]*\)", "", text.split(":")[0])))
+
+    assert keys(schema["data"]) == set(data)
+    m = data["methods"]["l1"]
+    assert keys(schema["method"]) == set(m)
+    assert keys(schema["cell"]) == set(m["cells"][0]) == EXPLORER_CELL
+    assert keys(schema["curves"]) == set(m["cells"][0]["curves"])
+    assert keys(schema["final"]) == set(m["cells"][0]["final"])
+    assert keys(schema["spread"]) == set(m["cells"][0]["spread"])
