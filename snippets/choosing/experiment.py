@@ -48,7 +48,7 @@ class Task:
 TASKS = {  # name: rows for training and validation (the test split is the rest), epochs
     "tabular": {"train": 160, "val": 500, "epochs": 30},
     "digits": {"train": 160, "val": 500, "epochs": 40},
-    "nonlinear": {"train": 256, "val": 500, "epochs": 75},
+    "nonlinear": {"train": 256, "val": 500, "epochs": 60},
 }
 
 
