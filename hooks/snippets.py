@@ -37,9 +37,13 @@ def on_config(config):
     project = Project.from_env(ROOT)
     state["project"] = project
     # Section includes resolve against snippets/, whatever the working directory; whole
-    # files and outputs are written into the page by the page model.
-    config.mdx_configs.setdefault("pymdownx.snippets", {})["base_path"] = [
-        str(project.snippets_dir)]
+    # files and outputs are written into the page by the page model. Other folders of the
+    # config (overrides/, for the appended abbreviations) stay, resolved against the root.
+    options = config.mdx_configs.setdefault("pymdownx.snippets", {})
+    others = [(ROOT / base).resolve() for base in options.get("base_path", [])]
+    others = [base for base in others
+              if base not in (project.snippets_dir, (ROOT / "build" / "outputs").resolve())]
+    options["base_path"] = [str(project.snippets_dir), *map(str, others)]
     versions = (
         f"Python {platform.python_version()}, TensorFlow {version('tensorflow')}, "
         f"Keras {version('keras')}"

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -89,3 +90,43 @@ def artifacts():
     folder = ARTIFACTS / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+class PageVisit:
+    """One page loaded in a fresh context; records console errors and every request."""
+
+    def __init__(self, browser, base_url, path, **context_options):
+        self.context = browser.new_context(**context_options)
+        self.page = self.context.new_page()
+        self.console_errors, self.failed, self.external, self.responses = [], [], [], []
+
+        def route(route):
+            host = urlparse(route.request.url).hostname
+            if host not in ("127.0.0.1", None):
+                self.external.append(route.request.url)
+                return route.abort()
+            return route.continue_()
+
+        self.context.route("**/*", route)
+        self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.console_errors.append(str(e)))
+        self.page.on("requestfailed", lambda r: self.failed.append(r.url))
+        self.page.on("response", self.responses.append)
+        self.response = self.page.goto(f"{base_url}/{path}", wait_until="networkidle")
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser, base_url):
+    opened = []
+
+    def open_page(path, **options):
+        visit = PageVisit(browser, base_url, path, **options)
+        opened.append(visit)
+        return visit
+
+    yield open_page
+    for visit in opened:
+        visit.close()

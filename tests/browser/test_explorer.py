@@ -18,39 +18,15 @@ PAGE = "explorer/index.html"
 PAGE_BUDGET = 400 * 1024  # bytes, gzip-compressed, data and code included
 
 
-class Visit:
-    """The Explorer page in a fresh context, with its console errors, requests and responses."""
-
-    def __init__(self, browser, base_url, **options):
-        self.context = browser.new_context(**options)
-        self.page = self.context.new_page()
-        self.errors, self.external, self.responses = [], [], []
-
-        def route(route):
-            if urlparse(route.request.url).hostname not in ("127.0.0.1", None):
-                self.external.append(route.request.url)
-                return route.abort()
-            return route.continue_()
-
-        self.context.route("**/*", route)
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("response", lambda r: self.responses.append(r))
-        self.response = self.page.goto(f"{base_url}/{PAGE}", wait_until="networkidle")
-
-
 @pytest.fixture
-def visit(browser, base_url):
-    opened = []
+def explorer(visit):
+    """The Explorer page in a fresh context (the shared `visit`), desktop-sized by default."""
 
     def open_page(**options):
         options.setdefault("viewport", {"width": 1280, "height": 900})
-        opened.append(Visit(browser, base_url, **options))
-        return opened[-1]
+        return visit(PAGE, **options)
 
-    yield open_page
-    for v in opened:
-        v.context.close()
+    return open_page
 
 
 def page_data(page):
@@ -84,8 +60,8 @@ def assert_views_show(page, data, method, index):
     assert f"validation {100 * cell['final']['val_acc']:.1f}%" in label
 
 
-def test_keyboard_moves_the_slider_and_every_view_follows_the_data(visit):
-    v = visit()
+def test_keyboard_moves_the_slider_and_every_view_follows_the_data(explorer):
+    v = explorer()
     p = v.page
     data = page_data(p)
     slider = p.locator("#explorer-strength")
@@ -110,12 +86,12 @@ def test_keyboard_moves_the_slider_and_every_view_follows_the_data(visit):
         slider.focus()
         p.keyboard.press("End")
         assert_views_show(p, data, method, last)
-    assert v.errors == [], v.errors
+    assert v.console_errors == [], v.console_errors
     assert v.external == [], v.external
 
 
-def test_the_marker_is_the_choice_in_the_data(visit):
-    v = visit()
+def test_the_marker_is_the_choice_in_the_data(explorer):
+    v = explorer()
     p = v.page
     data = page_data(p)
     for method in data["order"]:
@@ -129,13 +105,13 @@ def test_the_marker_is_the_choice_in_the_data(visit):
             button.focus()
             p.keyboard.press("Enter")
         assert_views_show(p, data, method, m["chosen"])
-    assert v.errors == [], v.errors
+    assert v.console_errors == [], v.console_errors
 
 
 @pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed (npm ci)")
 @pytest.mark.parametrize("scheme", ["default", "slate"])
-def test_axe_finds_nothing_serious_in_either_scheme(visit, scheme):
-    v = visit()
+def test_axe_finds_nothing_serious_in_either_scheme(explorer, scheme):
+    v = explorer()
     p = v.page
     if scheme == "slate":
         p.locator("label[for='__palette_1']").first.click()
@@ -151,11 +127,11 @@ def test_axe_finds_nothing_serious_in_either_scheme(visit, scheme):
     fill = p.evaluate("getComputedStyle(document.querySelector('#ex-acc .ex-tick')).fill")
     level = sum(int(x) for x in fill[fill.index("(") + 1:fill.index(")")].split(",")[:3]) / 3
     assert (level > 128) == (scheme == "slate"), fill
-    assert v.errors == [], v.errors
+    assert v.console_errors == [], v.console_errors
 
 
-def test_fits_a_phone(visit, artifacts):
-    v = visit(viewport={"width": 375, "height": 800})
+def test_fits_a_phone(explorer, artifacts):
+    v = explorer(viewport={"width": 375, "height": 800})
     p = v.page
     assert p.evaluate("document.documentElement.scrollWidth") <= 375
     box = p.locator("#ex-acc").bounding_box()
@@ -163,8 +139,8 @@ def test_fits_a_phone(visit, artifacts):
     p.locator("#explorer").screenshot(path=str(artifacts / "screenshots" / "explorer-phone.png"))
 
 
-def test_without_javascript_the_static_figures_show(visit, artifacts):
-    v = visit(java_script_enabled=False)
+def test_without_javascript_the_static_figures_show(explorer, artifacts):
+    v = explorer(java_script_enabled=False)
     p = v.page
     assert p.locator("#explorer").is_hidden()
     text = p.locator("article").inner_text()
@@ -178,9 +154,9 @@ def test_without_javascript_the_static_figures_show(visit, artifacts):
     p.screenshot(path=str(artifacts / "screenshots" / "explorer-no-js.png"), full_page=True)
 
 
-def test_measure_update_latency_and_page_weight(visit, built_site, artifacts):
+def test_measure_update_latency_and_page_weight(explorer, built_site, artifacts):
     """Reported in build/test-artifacts/explorer.json; only the weight budget is asserted."""
-    v = visit()
+    v = explorer()
     p = v.page
     times = p.evaluate("""async () => {
         const slider = document.getElementById("explorer-strength");
@@ -224,5 +200,5 @@ def test_measure_update_latency_and_page_weight(visit, built_site, artifacts):
     }
     (artifacts / "explorer.json").write_text(json.dumps(report, indent=1))
     print("\nexplorer:", json.dumps(report))
-    assert v.errors == [] and v.external == []
+    assert v.console_errors == [] and v.external == []
     assert packed <= PAGE_BUDGET, report
