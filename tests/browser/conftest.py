@@ -111,7 +111,7 @@ class PageVisit:
         self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
         self.page.on("pageerror", lambda e: self.console_errors.append(str(e)))
         self.page.on("requestfailed", lambda r: self.failed.append(r.url))
-        self.page.on("response", self.responses.append)
+        self.page.on("response", lambda r: self.responses.append(r))
         self.response = self.page.goto(f"{base_url}/{path}", wait_until="networkidle")
 
     def close(self):
