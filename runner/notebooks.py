@@ -86,7 +86,8 @@ class Builder:
         self.page, self.project, self.with_outputs = page, project, with_outputs
         self.site_url, self.page_url = site_url.rstrip("/"), page_url
         self.checker = Checker(project)
-        self.alt_texts = {(b.snippet_id, b.name): b.alt for b in page.walk()
+        fill = self.checker.fill if with_outputs else (lambda alt: VALUE.sub(PLACEHOLDER, alt))
+        self.alt_texts = {(b.snippet_id, b.name): fill(b.alt) for b in page.walk()
                           if isinstance(b, Figure)}
         self.snippets: dict[str, Snippet] = {}
         self.cells, self.prose = [], []
