@@ -7,15 +7,15 @@ pre-activations: exact zeros in the code and reconstruction error, measured.
 
 import numpy as np
 import keras
-import tensorflow as tf
 from keras import layers
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
 x = (load_digits().data / 16.0).astype("float32")
 x_train, x_val = train_test_split(x, train_size=1200, random_state=0)
-train_data = tf.data.Dataset.from_tensor_slices((x_train, x_train)).shuffle(1200, seed=0)
-train_data = train_data.batch(64).repeat()
+shuffler = np.random.default_rng(0)  # one batch order, the same for both models
+order = np.concatenate([shuffler.permutation(len(x_train)) for _ in range(80)])
+x_order = x_train[order]  # an autoencoder: the target is the input
 
 # --8<-- [start:compare]
 factor, code_units = 1e-3, 32
@@ -39,7 +39,8 @@ def autoencoder(place):
 results = {}
 for place in ("after ReLU", "before ReLU"):
     model, encoder = autoencoder(place)
-    model.fit(train_data, steps_per_epoch=19, epochs=40, verbose=0)
+    model.fit(x_order, x_order, batch_size=64, shuffle=False, steps_per_epoch=19, epochs=40,
+              verbose=0)
     code = encoder.predict(x_val, verbose=0)
     reconstruction = model.predict(x_val, verbose=0)
     results[place] = {"exact_zero": float(np.mean(code == 0)),

@@ -6,7 +6,6 @@ first kernel (one row per input feature) pulls a whole row, so an input is eithe
 
 import numpy as np
 import keras
-import tensorflow as tf
 from keras import layers, ops, regularizers
 from sklearn.datasets import make_classification
 from sklearn.model_selection import train_test_split
@@ -22,8 +21,9 @@ x_train, x_val, y_train, y_val = train_test_split(
     features.astype("float32"), labels.astype("float32").reshape(-1, 1),
     train_size=n_train, random_state=0, stratify=labels,
 )
-train_data = tf.data.Dataset.from_tensor_slices((x_train, y_train))
-train_data = train_data.shuffle(n_train, seed=0).batch(30).repeat()
+shuffler = np.random.default_rng(0)  # one batch order, the same for every model
+order = np.concatenate([shuffler.permutation(n_train) for _ in range(80)])
+x_order, y_order = x_train[order], y_train[order]
 
 
 # --8<-- [start:penalty]
@@ -56,7 +56,8 @@ for name, regularizer in variants.items():
     ])
     model.compile(optimizer=keras.optimizers.Adam(2e-3), loss="binary_crossentropy",
                   metrics=["accuracy"])
-    model.fit(train_data, steps_per_epoch=5, epochs=60, verbose=0)
+    model.fit(x_order, y_order, batch_size=30, shuffle=False, steps_per_epoch=5, epochs=60,
+              verbose=0)
     kernel = np.abs(model.get_layer("hidden").kernel.numpy())  # one row per input
     off = kernel.max(axis=1) < off_below  # every weight of the input's row is negligible
     results[name] = {
