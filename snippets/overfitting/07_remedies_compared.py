@@ -14,7 +14,7 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
 # --8<-- [start:setup]
-SEEDS, EPOCHS, BATCH = range(5), 60, 25
+SEEDS, EPOCHS, BATCH = range(5), 40, 25
 n_train, n_val, noise = 200, 500, 0.2
 digits = load_digits()
 x = (digits.data / 16.0).astype("float32")
