@@ -31,7 +31,13 @@ node_modules/.installed: package.json package-lock.json
 	  npm ci --no-audit --no-fund --ignore-scripts && touch $@; \
 	else echo "npm not found: the accessibility and workflow-lint tests will be skipped"; fi
 
-setup: $(STAMP) node_modules/.installed
+# The Keras releases the version page probes, each in its own folder (see runner/releases.py).
+RELEASES := $(VENV)/releases/.installed
+$(RELEASES): requirements-releases.txt runner/releases.py $(STAMP)
+	$(BIN)/python -m runner.releases
+	touch $@
+
+setup: $(STAMP) $(RELEASES) node_modules/.installed
 
 outputs: setup
 	$(BIN)/python -m runner
