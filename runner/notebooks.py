@@ -159,7 +159,8 @@ class Builder:
         chapter = f"{self.site_url}/{self.page_url}"
         intro = (f"*This notebook is generated from the chapter [{self.page.title}]({chapter}) "
                  "of the site; every code cell is one of its examples, in page order. It was "
-                 f"run with the versions listed on the [About page]({self.site_url}/about/).*")
+                 f"run with the versions listed on the [About page]({self.site_url}/about/); the "
+                 "first code cell prints yours, and in Colab installs those versions first.*")
         notebook = new_notebook(cells=[new_markdown_cell(intro), self.setup(), *self.cells])
         for index, cell in enumerate(notebook.cells):  # stable ids: regenerating changes nothing
             cell["id"] = f"cell-{index:03d}"
@@ -182,7 +183,7 @@ class Builder:
             "import sys",
             "",
             "PINNED = {",
-            *(f"    {name!r}: {version!r}," for name, version in pins.items()),
+            *(f'    "{name}": "{version}",' for name, version in pins.items()),
             "}",
             'if "google.colab" in sys.modules:',
             "    pins = [f\"{name}=={version}\" for name, version in PINNED.items()]",

@@ -204,15 +204,16 @@ class Checker:
         figures = self.project.outputs(block.snippet_id).figures
         if not block.alt.strip():
             return f"figure {ref} has no alt text"
-        if not block.caption:
-            return (f"figure {ref} has no caption: give the image a title, "
-                    f'![alt text](figures/{ref} "Caption.")')
         if not (self.project.snippets_dir / f"{block.snippet_id}.py").is_file():
             return f"figure {ref} names snippet {source}, which does not exist"
         shown = [name for name in figures if not name.endswith(PHONE)]
-        return None if block.name in shown else (
-            f"figure {block.name!r} was not produced by {source} "
-            f"(it produced: {', '.join(shown) or 'no figures'})")
+        if block.name not in shown:
+            return (f"figure {block.name!r} was not produced by {source} "
+                    f"(it produced: {', '.join(shown) or 'no figures'})")
+        if not block.caption:
+            return (f"figure {ref} has no caption: give the image a title, "
+                    f'![alt text](figures/{ref} "Caption.")')
+        return None
 
     def value(self, match: re.Match) -> str:
         """The formatted value of a VALUE match; KeyError with the problem if there is none."""

@@ -127,7 +127,7 @@ GOOD = "print('fine')\n"
          '# P\n\n```text\n--8<-- "ch/01_ok/result.txt"\n```\n',
          r"docs/p.md:4: output 'result.txt' was not produced by snippets/ch/01_ok.py"),
         ({"ch/01_ok.py": GOOD},
-         "# P\n\n![A figure](figures/ch/01_ok/curve.svg)\n",
+         '# P\n\n![A figure](figures/ch/01_ok/curve.svg "Caption.")\n',
          r"docs/p.md:3: figure 'curve' was not produced by snippets/ch/01_ok.py"),
         ({"ch/01_ok.py": GOOD},
          "# P\n\nThe answer is {{ ch/01_ok:answer }}.\n",
