@@ -81,10 +81,11 @@ def test_figures_keep_text_as_text_and_get_a_stacked_phone_layout(tmp_path):
 def test_figures_are_byte_identical_across_runs(tmp_path):
     project = project_with(tmp_path, {"ch/01_plot.py": PLOT})
     project.run()
-    first = project.outputs("ch/01_plot").figures["line"].read_bytes()
+    first = {n: f.read_bytes() for n, f in project.outputs("ch/01_plot").figures.items()}
     [result] = project.run(force=True)
     assert result.status == "ran"
-    assert project.outputs("ch/01_plot").figures["line"].read_bytes() == first
+    again = {n: f.read_bytes() for n, f in project.outputs("ch/01_plot").figures.items()}
+    assert again == first and list(first) == ["line", "line--phone"]
 
 
 def test_cache_reruns_only_what_changed(tmp_path):
