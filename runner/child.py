@@ -156,28 +156,39 @@ def save_figures(outdir):
 
 def phone_layout(figure):
     """Lay a saved figure out again for a phone's column: its panels stacked in one column,
-    PHONE_WIDTH inches wide. False (figure untouched) if its panels are not a grid."""
+    PHONE_WIDTH inches wide, each with its own tick labels, legends in one column. False
+    (figure untouched) if its panels are not one grid."""
     from matplotlib.gridspec import GridSpec
 
-    panels = [ax for ax in figure.axes if ax.get_subplotspec() is not None]
-    if not panels or len({id(ax.get_subplotspec().get_gridspec()) for ax in panels}) > 1:
+    axes = [ax for ax in figure.axes if ax.get_subplotspec() is not None]
+    if not axes or len({id(ax.get_subplotspec().get_gridspec()) for ax in axes}) > 1:
         return False
-    rows = panels[0].get_subplotspec().get_gridspec().get_geometry()[0]
+    rows = axes[0].get_subplotspec().get_gridspec().get_geometry()[0]
     height = figure.get_size_inches()[1]
-    for ax in [ax for ax in panels if not ax.get_visible()]:
-        panels.remove(ax)
-        ax.remove()
-    grid = GridSpec(len(panels), 1, figure=figure)
-    for index, ax in enumerate(panels):
-        ax.set_subplotspec(grid[index, 0])
+    cells = {}  # a panel's axes by grid cell: a twinx() axes stays with its panel
+    for ax in axes:
+        if not ax.get_visible():
+            ax.remove()
+            continue
+        spec = ax.get_subplotspec()
+        cells.setdefault((spec.rowspan.start, spec.colspan.start), []).append(ax)
+    grid = GridSpec(len(cells), 1, figure=figure)
+    for index, cell in enumerate(sorted(cells)):
+        for ax in cells[cell]:
+            ax.set_subplotspec(grid[index, 0])
+        first = cells[cell][0]
+        if len(first.get_shared_y_axes().get_siblings(first)) > 1:  # sharey hid them
+            first.yaxis.set_tick_params(labelleft=True)
+        if len(first.get_shared_x_axes().get_siblings(first)) > 1:  # sharex hid them
+            first.xaxis.set_tick_params(labelbottom=True)
     figure.set_layout_engine("constrained")
-    for legend in [*figure.legends, *(ax.get_legend() for ax in panels)]:
+    for legend in [*figure.legends, *(ax.get_legend() for ax in figure.axes)]:
         if legend is not None:
             legend.set_ncols(1)  # a narrow column: one entry per line
     panel_height = min(max(height / rows, 2.2), 3.0)
     entries = sum(len(legend.get_texts()) for legend in figure.legends)
     extra = 0.25 * entries + 0.4 * bool(figure.get_suptitle())
-    figure.set_size_inches(PHONE_WIDTH, panel_height * len(panels) + extra)
+    figure.set_size_inches(PHONE_WIDTH, panel_height * len(cells) + extra)
     return True
 
 
