@@ -171,6 +171,12 @@ def test_generated_pages_have_no_edit_or_view_actions(visit):
     assert page.page.locator("a.md-content__button").count() == 0
     text = page.page.locator("article").inner_text()
     assert "examples" in text and not re.search(r"\b\d+ of \d+ snippets ran", text)
+    # links to file names: the underline sits below the descenders, clear of underscores
+    link = page.page.locator("article td a", has_text="_").first
+    style = link.evaluate("""a => { const s = getComputedStyle(a);
+        return [s.textDecorationLine, s.textUnderlineOffset, s.fontSize]; }""")
+    assert style[0] == "underline" and float(style[1].removesuffix("px")) >= 0.25 * float(
+        style[2].removesuffix("px")), style
 
 
 def test_footer_states_versions_commit_and_build_date(visit):
