@@ -1,7 +1,8 @@
 """Figures as readers see them, in Chromium: text drawn as text at 11 px or more after the
 browser scales the SVG to the content column (at 1280 px, and on a 375 px phone, where the
-phone layout is shown), width and height given, loaded lazily, numbered and captioned in
-order; pages with figures pass axe-core in both palettes."""
+phone layout is shown), none of it cut off at the figure's edge; width and height given,
+loaded lazily, numbered and captioned in order; pages with figures pass axe-core in both
+palettes."""
 
 import re
 
@@ -23,12 +24,19 @@ SMALLEST_TEXT = """async (img) => {
     svg.setAttribute("height", img.clientHeight);
     box.appendChild(document.importNode(svg, true));
     document.body.appendChild(box);
-    const sizes = [...box.querySelectorAll("text")].map((text) => {
+    const texts = [...box.querySelectorAll("text")];
+    const sizes = texts.map((text) => {
         const m = text.getScreenCTM();
         return parseFloat(getComputedStyle(text).fontSize) * Math.hypot(m.a, m.b);
     });
+    const frame = box.firstChild.getBoundingClientRect();
+    const outside = texts.filter((text) => {  // cut off at the figure's edge (1 px slack)
+        const r = text.getBoundingClientRect();
+        return r.left < frame.left - 1 || r.right > frame.right + 1
+            || r.top < frame.top - 1 || r.bottom > frame.bottom + 1;
+    }).map((text) => text.textContent);
     box.remove();
-    return {count: sizes.length, smallest: Math.min(...sizes)};
+    return {count: sizes.length, smallest: Math.min(...sizes), outside};
 }"""
 
 
@@ -75,6 +83,7 @@ def test_figure_text_is_text_and_large_enough(visit, path, width):
             assert wanted in image.get_attribute("class"), image.get_attribute("src")
         text = image.evaluate(SMALLEST_TEXT)
         assert text["count"] > 0, f"{image.get_attribute('src')}: no text elements"
+        assert text["outside"] == [], f"{image.get_attribute('src')}: text cut off"
         assert text["smallest"] >= MIN_PX, (
             f"{path} at {width} px: {image.get_attribute('src')} has text of "
             f"{text['smallest']:.1f} px")
