@@ -69,6 +69,6 @@ ax.axvline(best_epoch, color="C2", linestyle=":", label=f"best epoch ({best_epoc
 ax.axvline(epochs_run, color="C5", linestyle="-.", label=f"stopped after epoch {epochs_run}")
 ax.set(xlabel="epoch", ylabel="cross-entropy", title="EarlyStopping(patience=10)")
 ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))  # whole epochs
-fig.legend(loc="outside lower center", ncols=2)  # below the plot, clear of both lines
+fig.legend(loc="outside lower center")  # below the plot, clear of both lines
 plt.show()
 # --8<-- [end:figure]
