@@ -161,7 +161,8 @@ class Builder:
                  "of the site; every code cell is one of its examples, in page order. It was "
                  f"run with the versions listed on the [About page]({self.site_url}/about/); the "
                  "first code cell prints yours, and in Colab installs those versions first.*")
-        notebook = new_notebook(cells=[new_markdown_cell(intro), self.setup(), *self.cells])
+        setup = [self.setup()] if self.project.lock_file.is_file() else []  # pins to show
+        notebook = new_notebook(cells=[new_markdown_cell(intro), *setup, *self.cells])
         for index, cell in enumerate(notebook.cells):  # stable ids: regenerating changes nothing
             cell["id"] = f"cell-{index:03d}"
         notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
@@ -201,7 +202,8 @@ def pinned(project: Project, files: list[Path]) -> dict[str, str]:
     """The distributions that files (and the local modules they import) import, with their
     versions pinned in the project's lock file, by name."""
     lock = {}
-    for line in project.lock_file.read_text(encoding="utf-8").splitlines():
+    text = project.lock_file.read_text(encoding="utf-8") if project.lock_file.is_file() else ""
+    for line in text.splitlines():
         name, _, version = line.strip().partition("==")
         if version and not name.startswith("#"):
             lock[name.lower().replace("_", "-")] = version
