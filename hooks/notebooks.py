@@ -1,11 +1,14 @@
-"""MkDocs hook: one notebook per chapter, rendered by mkdocs-jupyter, linked from its page.
+"""MkDocs hook: one notebook per chapter, offered from its page as a download and in Colab.
 
-- `on_config` adds the "Notebooks" nav section: one entry per chapter of "Chapters".
+The notebooks are not rendered as pages: each chapter already shows every cell's code and
+output, and a rendered copy (about 1 MB of HTML each) doubled the book in the sidebar and in
+search. What a reader needs from a notebook is the file.
+
 - `on_pre_build` (after hooks/snippets.py has run the snippets) writes docs/notebooks/*.ipynb
-  with the captured outputs attached, so rendering executes nothing twice. Those files are
+  with the captured outputs attached; MkDocs publishes them as plain files. They are
   generated: gitignored, never edited. The output-free copies that "Open in Colab" opens are
   notebooks/*.ipynb in the repository (`make notebooks`; a test keeps them in sync).
-- `on_page_markdown` puts the notebook links under each chapter's title.
+- `on_page_markdown` puts the download and Colab links under each chapter's title.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from runner.chapters import chapters_in, with_notebooks  # noqa: E402
+from runner.chapters import chapters_in  # noqa: E402
 from runner.engine import Project  # noqa: E402
 from runner.notebooks import build_all  # noqa: E402
 
@@ -31,7 +34,9 @@ def on_config(config):
     repo = urlparse(config.repo_url).path.strip("/")
     state["colab"] = f"https://colab.research.google.com/github/{repo}/blob/main/notebooks/"
     state["chapters"] = {chapter.page: chapter for chapter in chapters_in(config.nav or [])}
-    config.nav = with_notebooks(config.nav or [])
+    if any(isinstance(entry, dict) and "Notebooks" in entry for entry in config.nav or []):
+        raise PluginError("mkdocs.yml: the nav has a 'Notebooks' section; notebooks are "
+                          "downloads linked from their chapters, not pages")
     return config
 
 
@@ -46,10 +51,11 @@ def on_page_markdown(markdown, page, config, files):
     chapter = state["chapters"].get(page.file.src_uri)
     if chapter is None:
         return markdown
+    name = f"{chapter.slug}.ipynb"
     links = (
-        f"This chapter is also a notebook: [read it with its outputs, or download it]"
-        f"({chapter.notebook}), or [open it in Colab]({state['colab']}{chapter.slug}.ipynb) "
-        "(output-free; it runs top to bottom)."
+        f"This chapter is also a notebook: [download it with its outputs]({chapter.notebook})"
+        f'{{ download="{name}" }}, or [open it in Colab]({state["colab"]}{name}) '
+        "(output-free; its first cell installs the versions this site was built with)."
     )
     head, _, rest = markdown.partition("\n")
     return f"{head}\n\n{links}\n{rest}"

@@ -42,19 +42,8 @@ class Chapter:
 
 
 def nav(root: Path) -> list:
-    """The nav of mkdocs.yml, with the "Notebooks" section that follows from the chapters."""
-    entries = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
-    return with_notebooks(entries)
-
-
-def with_notebooks(entries: list) -> list:
-    entries = [e for e in entries if not (isinstance(e, dict) and "Notebooks" in e)]
-    found = chapters_in(entries)
-    if not found:
-        return entries
-    at = next(i for i, entry in enumerate(entries) if isinstance(entry, dict) and SECTION in entry)
-    notebooks = {"Notebooks": [{c.title: c.notebook} for c in found]}
-    return [*entries[: at + 1], notebooks, *entries[at + 1 :]]
+    """The nav of mkdocs.yml."""
+    return yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
 
 
 def chapters_in(entries: list) -> list[Chapter]:

@@ -28,6 +28,8 @@ MARKER = re.compile(r"^# --8<-- \[(start|end):([\w-]+)\]\s*$")
 FIGURE_NAME = re.compile(r"[^\w-]+")
 MAX_LIST = 2000
 MAX_STR = 4000
+PHONE = "--phone"  # the name suffix of a figure's phone layout
+PHONE_WIDTH = 3.6  # inches: 346 CSS px, a phone's content column at a scale near 1
 
 
 class NetworkBlocked(OSError):
@@ -144,7 +146,50 @@ def save_figures(outdir):
             raise ValueError(f"two figures share the label {name!r}")
         names.append(name)
         figure.savefig(outdir / f"{name}.svg", format="svg", metadata={"Date": None})
+    for name, number in zip(list(names), pyplot.get_fignums(), strict=True):
+        figure = pyplot.figure(number)
+        if phone_layout(figure):
+            names.append(f"{name}{PHONE}")
+            figure.savefig(outdir / f"{name}{PHONE}.svg", format="svg", metadata={"Date": None})
     return names
+
+
+def phone_layout(figure):
+    """Lay a saved figure out again for a phone's column: its panels stacked in one column,
+    PHONE_WIDTH inches wide, each with its own tick labels, legends in one column. False
+    (figure untouched) if its panels are not one grid."""
+    from matplotlib.gridspec import GridSpec
+
+    axes = [ax for ax in figure.axes if ax.get_subplotspec() is not None]
+    if not axes or len({id(ax.get_subplotspec().get_gridspec()) for ax in axes}) > 1:
+        return False
+    rows = axes[0].get_subplotspec().get_gridspec().get_geometry()[0]
+    height = figure.get_size_inches()[1]
+    cells = {}  # a panel's axes by grid cell: a twinx() axes stays with its panel
+    for ax in axes:
+        if not ax.get_visible():
+            ax.remove()
+            continue
+        spec = ax.get_subplotspec()
+        cells.setdefault((spec.rowspan.start, spec.colspan.start), []).append(ax)
+    grid = GridSpec(len(cells), 1, figure=figure)
+    for index, cell in enumerate(sorted(cells)):
+        for ax in cells[cell]:
+            ax.set_subplotspec(grid[index, 0])
+        first = cells[cell][0]
+        if len(first.get_shared_y_axes().get_siblings(first)) > 1:  # sharey hid them
+            first.yaxis.set_tick_params(labelleft=True)
+        if len(first.get_shared_x_axes().get_siblings(first)) > 1:  # sharex hid them
+            first.xaxis.set_tick_params(labelbottom=True)
+    figure.set_layout_engine("constrained")
+    for legend in [*figure.legends, *(ax.get_legend() for ax in figure.axes)]:
+        if legend is not None:
+            legend.set_ncols(1)  # a narrow column: one entry per line
+    panel_height = min(max(height / rows, 2.2), 3.0)
+    entries = sum(len(legend.get_texts()) for legend in figure.legends)
+    extra = 0.25 * entries + 0.4 * bool(figure.get_suptitle())
+    figure.set_size_inches(PHONE_WIDTH, panel_height * len(cells) + extra)
+    return True
 
 
 def snippet_line(exc, path):

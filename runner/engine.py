@@ -63,8 +63,8 @@ CHILD_ENV = {
     "HTTP_PROXY": "http://127.0.0.1:9",
     "HTTPS_PROXY": "http://127.0.0.1:9",
 }
-# Appended to the site style: deterministic SVG (part of the cache key).
-MPL_RC = "\nbackend: agg\nsvg.hashsalt: keras-regularization\nsvg.fonttype: path\n"
+# Appended to the site style: deterministic SVG with text as text (part of the cache key).
+MPL_RC = "\nbackend: agg\nsvg.hashsalt: keras-regularization\nsvg.fonttype: none\n"
 
 
 class RunnerError(Exception):

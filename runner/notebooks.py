@@ -13,16 +13,19 @@ machine-dependent is written: values read [...] and printed tables are a note.
 
 from __future__ import annotations
 
+import ast
 import base64
 import html
 import re
+import sys
+from importlib.metadata import packages_distributions
 from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from runner.chapters import chapters
-from runner.child import split_regions
+from runner.child import PHONE, split_regions
 from runner.engine import Project, is_snippet, reader_text, write_atomic
 from runner.page import (
     VALUE,
@@ -68,7 +71,7 @@ class Snippet:
         if index < len(self.regions) - 1 and "plt.show()" not in source:
             return found
         for name, svg in sorted(self.outputs.figures.items()):
-            if name not in self.shown_figures:
+            if name not in self.shown_figures and not name.endswith(PHONE):
                 self.shown_figures.add(name)
                 alt = self.alt_texts.get((self.id, name), f"Figure {name} of {self.id}")
                 src = "data:image/svg+xml;base64," + base64.b64encode(svg.read_bytes()).decode()
@@ -156,14 +159,71 @@ class Builder:
         chapter = f"{self.site_url}/{self.page_url}"
         intro = (f"*This notebook is generated from the chapter [{self.page.title}]({chapter}) "
                  "of the site; every code cell is one of its examples, in page order. It was "
-                 f"run with the versions listed on the [About page]({self.site_url}/about/).*")
-        notebook = new_notebook(cells=[new_markdown_cell(intro), *self.cells])
+                 f"run with the versions listed on the [About page]({self.site_url}/about/); the "
+                 "first code cell prints yours, and in Colab installs those versions first.*")
+        setup = [self.setup()] if self.project.lock_file.is_file() else []  # pins to show
+        notebook = new_notebook(cells=[new_markdown_cell(intro), *setup, *self.cells])
         for index, cell in enumerate(notebook.cells):  # stable ids: regenerating changes nothing
             cell["id"] = f"cell-{index:03d}"
         notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                            "language": "python"}
         notebook.metadata["language_info"] = {"name": "python"}
         return notebook
+
+
+    def setup(self):
+        """The first code cell: in Colab, install the versions this chapter's outputs were made
+        with (pinned in requirements.txt); everywhere, print the versions it runs with."""
+        pins = pinned(self.project, [self.project.snippets_dir / f"{i}.py" for i in self.snippets])
+        width = max(map(len, pins), default=0)
+        lines = [
+            "# The versions this chapter was run with for the site (from requirements.txt).",
+            "# In Colab they are installed first; elsewhere, install them yourself.",
+            "import importlib.metadata",
+            "import subprocess",
+            "import sys",
+            "",
+            "PINNED = {",
+            *(f'    "{name}": "{version}",' for name, version in pins.items()),
+            "}",
+            'if "google.colab" in sys.modules:',
+            "    pins = [f\"{name}=={version}\" for name, version in PINNED.items()]",
+            '    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *pins],',
+            "                   check=True)",
+            "for name, version in PINNED.items():",
+            "    installed = importlib.metadata.version(name)",
+            "    note = \"\" if installed == version else f\"  (the site used {version})\"",
+            f"    print(f\"{{name:{width}}} {{installed}}{{note}}\")",
+        ]
+        return new_code_cell("\n".join(lines))
+
+
+def pinned(project: Project, files: list[Path]) -> dict[str, str]:
+    """The distributions that files (and the local modules they import) import, with their
+    versions pinned in the project's lock file, by name."""
+    lock = {}
+    text = project.lock_file.read_text(encoding="utf-8") if project.lock_file.is_file() else ""
+    for line in text.splitlines():
+        name, _, version = line.strip().partition("==")
+        if version and not name.startswith("#"):
+            lock[name.lower().replace("_", "-")] = version
+    modules = set()
+    for file in {f for path in files for f in (path, *project.local_imports(path))}:
+        for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                modules.add(node.module.split(".")[0])
+    distributions = packages_distributions()
+    found = {}
+    for module in sorted(modules - set(sys.stdlib_module_names)):
+        for name in distributions.get(module, []):
+            key = name.lower().replace("_", "-")
+            if key in lock:
+                found[key] = lock[key]
+    if "keras" in found and "tensorflow" in lock:  # Keras runs on the site's backend
+        found["tensorflow"] = lock["tensorflow"]
+    return dict(sorted(found.items()))
 
 
 def quote(text: str) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from mdit_py_plugins.admon import admon_plugin
 
-from runner.child import MARKER
+from runner.child import MARKER, PHONE
 from runner.engine import Project, reader_text
 
 INCLUDE = re.compile(r"""^(?P<indent>\s*)--8<--\s+(["'])(?P<target>[^"']+)\2\s*$""")
@@ -63,6 +63,7 @@ class Figure(Block):
     alt: str
     snippet_id: str
     name: str
+    caption: str = ""  # the image's title: ![alt](figures/....svg "Caption")
 
 
 @dataclass
@@ -163,7 +164,8 @@ def classify(token, inner, lines: list[str], indent: str) -> list[Block]:
                     if t.type != "softbreak" and (t.type == "image" or t.content.strip())]
         figures = [(t, FIGURE.search(t.attrGet("src") or "")) for t in children]
         if figures and all(t.type == "image" and m for t, m in figures):
-            return [Figure(start + 1, text, t.content, m["id"], m["name"]) for t, m in figures]
+            return [Figure(start + 1, text, t.content, m["id"], m["name"],
+                           (t.attrGet("title") or "").strip()) for t, m in figures]
     elif token.type == "admonition_open":
         kind, _, name = token.info.strip().partition(" ")  # question "Exercise 1: ..."
         name = name.strip().strip('"')
@@ -204,9 +206,14 @@ class Checker:
             return f"figure {ref} has no alt text"
         if not (self.project.snippets_dir / f"{block.snippet_id}.py").is_file():
             return f"figure {ref} names snippet {source}, which does not exist"
-        return None if block.name in figures else (
-            f"figure {block.name!r} was not produced by {source} "
-            f"(it produced: {', '.join(figures) or 'no figures'})")
+        shown = [name for name in figures if not name.endswith(PHONE)]
+        if block.name not in shown:
+            return (f"figure {block.name!r} was not produced by {source} "
+                    f"(it produced: {', '.join(shown) or 'no figures'})")
+        if not block.caption:
+            return (f"figure {ref} has no caption: give the image a title, "
+                    f'![alt text](figures/{ref} "Caption.")')
+        return None
 
     def value(self, match: re.Match) -> str:
         """The formatted value of a VALUE match; KeyError with the problem if there is none."""
@@ -265,11 +272,61 @@ def render(page: Page, project: Project) -> str:
     if problems := checker.problems(page):
         raise PageError("\n".join(problems))
     lines = [checker.fill(line) for line in page.text.split("\n")]  # a value may be lines
+    numbers = figure_numbers(page, project)
     for block in reversed(list(page.walk())):
         if isinstance(block, Include) and not block.section:
             body = included_text(block, project).rstrip("\n").split("\n")
             lines[block.line - 1 : block.line] = [(block.indent + s).rstrip() for s in body]
+        elif isinstance(block, Figure):
+            indent = re.match(r"\s*", lines[block.line - 1])[0]
+            body = figure_markdown(block, numbers[id(block)], checker, project)
+            lines[block.line - 1 : block.line - 1 + block.text.count("\n") + 1] = [
+                (indent + s).rstrip() for s in body]
     return "\n".join(lines)
+
+
+def figure_numbers(page: Page, project: Project) -> dict[int, str]:
+    """"3.2" for a chapter's second figure (the chapter's place in mkdocs.yml's "Chapters"),
+    "2" on a page that is not a chapter; by id() of the Figure block."""
+    from runner.chapters import chapters
+
+    slugs = [c.slug for c in chapters(project.root)] if (
+        project.root / "mkdocs.yml").is_file() else []
+    slug = Path(page.name).stem
+    prefix = f"{slugs.index(slug) + 1}." if slug in slugs else ""
+    found = [block for block in page.walk() if isinstance(block, Figure)]
+    return {id(block): f"{prefix}{index}" for index, block in enumerate(found, start=1)}
+
+
+def svg_size(path: Path) -> tuple[int, int]:
+    """The CSS pixel size of a matplotlib SVG (its width and height are in pt)."""
+    head = path.read_text(encoding="utf-8")[:2000]
+    found = re.search(r'<svg[^>]*?width="([\d.]+)pt" height="([\d.]+)pt"', head)
+    if not found:
+        raise PageError(f"{path}: not an SVG with its size in pt")
+    return round(float(found[1]) * 4 / 3), round(float(found[2]) * 4 / 3)
+
+
+def figure_markdown(block: Figure, number: str, checker: Checker, project: Project) -> list[str]:
+    """A figure as readers see it: numbered, captioned, its size given (no layout shift),
+    loaded lazily; with its phone layout if the runner made one, the stylesheet choosing
+    between the two by the width of the screen."""
+    figures = project.outputs(block.snippet_id).figures
+    alt = checker.fill(block.alt).replace("[", "\\[").replace("]", "\\]")
+    caption = html.escape(checker.fill(block.caption), quote=False)
+    raster = "<image" in figures[block.name].read_text(encoding="utf-8")
+    classes = "figure figure-raster" if raster else "figure"
+    lines = [f'<figure class="{classes}" id="figure-{number.replace(".", "-")}" markdown="span">']
+    variants = [(block.name, "figure-wide")]
+    if f"{block.name}{PHONE}" in figures:
+        variants.append((f"{block.name}{PHONE}", "figure-phone"))
+    for name, css in variants:
+        width, height = svg_size(figures[name])
+        css = f".{css} " if len(variants) > 1 else ""
+        lines.append(f"![{alt}](figures/{block.snippet_id}/{name}.svg){{ {css}"
+                     f'width="{width}" height="{height}" loading="lazy" }}')
+    lines += [f"<figcaption>Figure {number} — {caption}</figcaption>", "</figure>"]
+    return lines
 
 
 def included_text(item: Include, project: Project) -> str:

@@ -1,25 +1,44 @@
 """The "Execution times" page, as Markdown, from the runs.json of the last build."""
 
+from statistics import median
+
 
 def execution_times(runs: list[dict], versions: str) -> str:
     total = sum(run["seconds"] for run in runs)
     ran = sum(run["status"] == "ran" for run in runs)
+    middle = median([run["seconds"] for run in runs] or [0])
+    slowest = max(runs, key=lambda run: run["seconds"], default=None)
     rows = "\n".join(
-        f"| [`{run['path']}`]({run['path']}) | {run['seconds']:.2f} | "
-        f"{'cache' if run['status'] == 'cached' else 'this build'} |"
+        f"| [`{run['path']}`]({run['path']}) | {run['seconds']:.1f} | "
+        f"{'an earlier build' if run['status'] == 'cached' else 'this build'} |"
         for run in sorted(runs, key=lambda run: run["path"])
     )
+    if ran == 0:
+        this_build = ("This version of the site reuses every output of earlier runs: none of "
+                      "the examples, nor anything they depend on, changed since they last ran.")
+    elif ran == len(runs):
+        this_build = "Every example ran for this version of the site."
+    else:
+        this_build = (f"For this version of the site {ran} "
+                      f"{'example' if ran == 1 else 'examples'} ran again, because "
+                      f"{'it' if ran == 1 else 'they'} or something "
+                      f"{'it depends' if ran == 1 else 'they depend'} on changed; the outputs "
+                      "of the others are those of their last run.")
+    slowest_line = (f" The slowest, `{slowest['path']}`, takes {slowest['seconds']:.1f} s."
+                    if slowest else "")
     return f"""# Execution times
 
-Every example on this site is a file in `snippets/` that the build runs in its own process
-({versions}; one TensorFlow thread per snippet, one snippet per CPU core at a time).
-A snippet re-runs only when its code, a local module it imports, the pinned dependency set,
-the Python version or the way snippets are run changes; otherwise its outputs come from the cache.
+Every example on this site is a file in `snippets/` that the build runs in its own Python
+process ({versions}; one TensorFlow thread per example, one example per CPU core at a time).
+An example runs again only when its code, a local module it imports, the pinned dependency
+set, the Python version or the way examples are run changes; otherwise its outputs are kept.
 
-In the last build, {ran} of {len(runs)} snippets ran and the others came from the cache.
-The times are those of each snippet's last run, imports included: {total:.1f} s in all.
+The site has {len(runs)} examples. Run one after another, they take {total:.0f} s in all,
+imports included; half of them finish within {middle:.1f} s.{slowest_line}
 
-| Snippet | Run time (s) | Outputs from |
+{this_build}
+
+| Example | Run time (s) | Last run in |
 | --- | ---: | --- |
 {rows}
 """

@@ -62,13 +62,35 @@ def test_outputs_sit_under_their_code(site, outputs):
     assert code < printed
 
 
-def test_figures_are_published_with_alt_text(site):
+def test_figures_are_published_with_alt_text_size_and_caption(site):
     html = (site / "kernel-regularizers" / "index.html").read_text()
-    images = re.findall(r'<img alt="([^"]*)" src="([^"]+\.svg)"', html)
-    assert len(images) == 2
-    for alt, src in images:
-        assert len(alt) > 40
-        assert (site / "kernel-regularizers" / src).resolve().is_file()
+    images = [dict(re.findall(r'(\w+)="([^"]*)"', tag)) for tag in re.findall(r"<img [^>]+>", html)]
+    images = [image for image in images if image.get("src", "").endswith(".svg")]
+    assert len(images) == 4  # two figures, each with its phone layout
+    for image in images:
+        assert len(image["alt"]) > 40 and image["loading"] == "lazy"
+        assert int(image["width"]) > 0 and int(image["height"]) > 0
+        svg = (site / "kernel-regularizers" / image["src"]).resolve()
+        assert svg.is_file() and "<text" in svg.read_text()  # text as text
+    captions = re.findall(r"<figcaption>(Figure [\d.]+) — ", html)
+    assert captions == ["Figure 2.1", "Figure 2.2"]  # the second chapter's two figures
+
+
+def test_about_page_clones_the_real_repository(site):
+    import yaml
+
+    repo_url = yaml.safe_load((ROOT / "mkdocs.yml").read_text())["repo_url"]
+    html = (site / "about" / "index.html").read_text()
+    text = re.sub(r"<[^>]+>", "", html)
+    assert f"git clone {repo_url}.git" in text
+    assert f"cd {repo_url.rstrip('/').rsplit('/', 1)[-1]}" in text
+    assert "&lt;this repository&gt;" not in html and "{{ site:" not in html
+
+
+def test_footer_gives_commit_and_build_date(site):
+    html = (site / "index.html").read_text()
+    assert re.search(r'Built on <time datetime="\d{4}-\d{2}-\d{2}">', html)
+    assert re.search(r"from commit\s+(<a href=\"[^\"]+/commit/\w{40}\">\w{12}</a>|unknown)", html)
 
 
 def test_math_is_mathml_without_third_party_requests(site):
@@ -127,7 +149,7 @@ GOOD = "print('fine')\n"
          '# P\n\n```text\n--8<-- "ch/01_ok/result.txt"\n```\n',
          r"docs/p.md:4: output 'result.txt' was not produced by snippets/ch/01_ok.py"),
         ({"ch/01_ok.py": GOOD},
-         "# P\n\n![A figure](figures/ch/01_ok/curve.svg)\n",
+         '# P\n\n![A figure](figures/ch/01_ok/curve.svg "Caption.")\n',
          r"docs/p.md:3: figure 'curve' was not produced by snippets/ch/01_ok.py"),
         ({"ch/01_ok.py": GOOD},
          "# P\n\nThe answer is {{ ch/01_ok:answer }}.\n",

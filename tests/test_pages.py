@@ -42,7 +42,7 @@ def project(tmp_path_factory):
         "# --8<-- [start:main]\n"
         "penalty = 1.0\nrows = {'l1': {'acc': 0.8125}, 'list': [3, 4]}\nprint(penalty)\n"
         "# --8<-- [end:main]\n"
-        "plt.figure(num='curves')\n"
+        "plt.subplots(num='curves')\n"
     )
     (snippet.parent / "02_exercise_demo.py").write_text("print('solved')\n")
     project = Project(tmp_path)
@@ -71,9 +71,39 @@ def test_valid_includes_and_figures_pass(project):
     text = (
         '```python title="x"\n--8<-- "ch/01_demo.py:main"\n```\n\n'
         '```text title="Output"\n--8<-- "ch/01_demo/main.txt"\n```\n\n'
-        "![A curve](figures/ch/01_demo/curves.svg)\n"
+        '![A curve](figures/ch/01_demo/curves.svg "Its caption.")\n'
     )
-    assert render(project, text) == text.replace('--8<-- "ch/01_demo/main.txt"', "1.0")
+    rendered = render(project, text)
+    assert rendered.startswith(text[: text.index("![")].replace('--8<-- "ch/01_demo/main.txt"',
+                                                               "1.0"))
+    assert '<figcaption>Figure 1 — Its caption.</figcaption>' in rendered
+
+
+def test_figures_are_numbered_captioned_sized_lazy_with_a_phone_layout(project):
+    value = "{{ ch/01_demo:penalty }}"
+    text = (f'# T\n\n![A curve, {value}](figures/ch/01_demo/curves.svg "First.")\n'
+            "\nProse.\n\n"
+            f'!!! note "N"\n    ![Again](figures/ch/01_demo/curves.svg "Second, {value}.")\n')
+    rendered = render(project, text).split("\n")
+    assert rendered[2] == '<figure class="figure" id="figure-1" markdown="span">'
+    assert rendered[3] == ('![A curve, 1.0](figures/ch/01_demo/curves.svg){ .figure-wide '
+                           'width="614" height="461" loading="lazy" }')  # matplotlib's default
+    assert rendered[4].startswith("![A curve, 1.0](figures/ch/01_demo/curves--phone.svg)"
+                                  "{ .figure-phone width=\"346\" height=\"288\"")
+    assert rendered[5:7] == ["<figcaption>Figure 1 — First.</figcaption>", "</figure>"]
+    assert '    <figcaption>Figure 2 — Second, 1.0.</figcaption>' in rendered  # indented
+
+
+def test_chapter_figures_carry_the_chapter_number(tmp_path):
+    from runner.page import figure_numbers
+
+    (tmp_path / "mkdocs.yml").write_text(
+        "nav:\n  - Home: index.md\n  - Chapters:\n      - A: a.md\n      - B: b.md\n")
+    page = Page.parse("![X](figures/ch/01_demo/c.svg \"C.\")\n\n"
+                      "![Y](figures/ch/01_demo/d.svg \"D.\")\n", "docs/b.md")
+    assert sorted(figure_numbers(page, Project(tmp_path)).values()) == ["2.1", "2.2"]
+    other = Page.parse("![X](figures/ch/01_demo/c.svg \"C.\")\n", "docs/index.md")
+    assert list(figure_numbers(other, Project(tmp_path)).values()) == ["1"]
 
 
 def test_whole_files_are_written_in_as_readers_see_them(project):
@@ -134,6 +164,8 @@ def test_exercises_hold_their_text_and_solution(project):
          "by snippets/ch/01_demo.py (it produced: curves)"),
         ("![](figures/ch/01_demo/curves.svg)",
          "docs/p.md:3: figure ch/01_demo/curves.svg has no alt text"),
+        ("![A](figures/ch/01_demo/curves.svg)",
+         "docs/p.md:3: figure ch/01_demo/curves.svg has no caption: give the image a title"),
         ("![A](figures/ch/09_gone/x.svg)", "docs/p.md:3: figure ch/09_gone/x.svg names snippet "
          "snippets/ch/09_gone.py, which does not exist"),
     ],
@@ -159,7 +191,8 @@ def test_images_inside_code_fences_are_ignored(project):
 def test_values_are_what_the_snippet_set(project):
     outputs = project.outputs("ch/01_demo")
     assert outputs.values == {"penalty": 1.0, "rows": {"l1": {"acc": 0.8125}, "list": [3, 4]}}
-    assert list(outputs.figures) == ["curves"] and outputs.text("main") == "1.0\n"
+    assert list(outputs.figures) == ["curves", "curves--phone"]
+    assert outputs.text("main") == "1.0\n"
 
 
 def test_math_is_labelled_mathml_and_errors_name_the_page():

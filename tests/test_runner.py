@@ -5,6 +5,7 @@ TensorFlow, so this file stays fast.
 """
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -50,16 +51,41 @@ def test_captures_stdout_sections_values_and_figures(tmp_path):
     assert "_private" not in out.values and "np" not in out.values
     svg = out.figures["line"].read_text()
     assert svg.startswith("<?xml") and "<dc:date>" not in svg
-    assert list(out.figures) == ["line"] and out.meta["key"] == result.key
+    assert list(out.figures) == ["line", "line--phone"] and out.meta["key"] == result.key
+
+
+def test_figures_keep_text_as_text_and_get_a_stacked_phone_layout(tmp_path):
+    project = project_with(tmp_path, {"ch/01_panels.py": """
+        import matplotlib.pyplot as plt
+        fig, axes = plt.subplots(1, 2, num="pair", figsize=(7.0, 3.0))
+        for ax, name in zip(axes, ("left", "right")):
+            ax.plot([1, 2, 3], [1, 4, 9])
+            ax.set_title(f"{name}_panel")
+        fig.legend(["one", "two"], loc="outside lower center", ncols=2)
+    """})
+    project.run()
+    figures = project.outputs("ch/01_panels").figures
+    assert list(figures) == ["pair", "pair--phone"]
+    wide, phone = (figures[name].read_text() for name in figures)
+    for svg in (wide, phone):
+        assert ">left_panel</text>" in svg and ">right_panel</text>" in svg  # text, not paths
+        assert "font-family: 'DejaVu Sans'" in svg and "font-size: 10px" in svg
+    assert 'width="504pt" height="216pt"' in wide
+    width, height = (float(v) for v in re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"',
+                                                   phone).groups())
+    assert width == 3.6 * 72 and height > 2 * 2.2 * 72  # 3.6 in wide, two panels stacked
+    titles = [float(y) for y in re.findall(r'y="([\d.]+)"[^>]*>(?:left|right)_panel<', phone)]
+    assert titles[1] > titles[0] + 100  # the right panel sits below the left one
 
 
 def test_figures_are_byte_identical_across_runs(tmp_path):
     project = project_with(tmp_path, {"ch/01_plot.py": PLOT})
     project.run()
-    first = project.outputs("ch/01_plot").figures["line"].read_bytes()
+    first = {n: f.read_bytes() for n, f in project.outputs("ch/01_plot").figures.items()}
     [result] = project.run(force=True)
     assert result.status == "ran"
-    assert project.outputs("ch/01_plot").figures["line"].read_bytes() == first
+    again = {n: f.read_bytes() for n, f in project.outputs("ch/01_plot").figures.items()}
+    assert again == first and list(first) == ["line", "line--phone"]
 
 
 def test_cache_reruns_only_what_changed(tmp_path):

@@ -64,11 +64,13 @@ for index, (ax, (name, code)) in enumerate(zip(axes, codes.items())):
 axes[0].set_ylabel("count (log scale)")
 
 fig, axes = plt.subplots(1, 2, num="codes", figsize=(7.0, 3.2))
+top = max(code[:40].max() for code in codes.values())  # one colour scale for both
 for ax, (name, code) in zip(axes, codes.items()):
-    image = ax.imshow(code[:40].T, aspect="auto", cmap="viridis", interpolation="nearest")
+    image = ax.imshow(code[:40].T, aspect="auto", cmap="viridis", interpolation="nearest",
+                      vmin=0, vmax=top)
     ax.set(title=name, xlabel="validation image", ylabel="code unit")
     ax.grid(False)
-    fig.colorbar(image, ax=ax, shrink=0.8)
+fig.colorbar(image, ax=axes, shrink=0.8, label="code value")
 plt.show()
 # --8<-- [end:figures]
 

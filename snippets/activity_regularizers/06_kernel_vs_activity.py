@@ -59,7 +59,6 @@ for ax, key, title in zip(axes, ["kernel_norm", "activation_norm"],
                           ["Hidden kernel, L2 norm", "Hidden activations, mean L2 norm"]):
     ax.bar(names, [results[name][key] for name in names], color=["C0", "C1", "C2"])
     ax.set(title=title)
-    ax.tick_params(axis="x", labelsize=8)
 plt.show()
 # --8<-- [end:figure]
 

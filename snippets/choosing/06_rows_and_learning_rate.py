@@ -102,7 +102,7 @@ for index, n in enumerate(rows):
     ax.plot(lams, val_mse[n], color=f"C{index}", label=f"N = {n}")
     ax.plot(best[n], val_mse[n].min(), "o", color=f"C{index}")
 ax.set(xscale="log", xlabel="L2 factor", ylabel=f"validation MSE (mean of {datasets} datasets)",
-       title="The best factor (dots) falls as the rows grow")
+       title="Best factor (dots) against rows")
 ax.legend()
 summary = {str(n): {"best": best[n], "n_times_best": n * best[n]} for n in rows}
 prior_ratio = noise_var / prior_var

@@ -182,7 +182,7 @@ facts = {"seeds": len(SEEDS), "networks": networks, "methods": len(GRID),
 
 def plot_sweeps():
     names = [m for m in methods if m != "none"]
-    fig, axes = plt.subplots(2, 4, num="explorer-sweeps", figsize=(9.6, 5.2), sharey=True)
+    fig, axes = plt.subplots(4, 2, num="explorer-sweeps", figsize=(7.0, 9.6), sharey=True)
     for ax, name in zip(axes.flat, names):
         m = methods[name]
         x = np.arange(len(m["values"]))
@@ -190,20 +190,20 @@ def plot_sweeps():
             ax.plot(x, [c["final"][f"{split}_acc"] for c in m["cells"]], marker="o",
                     markersize=3, color=f"C{index}", label=split)
         ax.axvline(m["chosen"], color="0.3", linestyle=":")
-        ax.set_xticks(x[::3], [m["keys"][i] for i in x[::3]], fontsize=7)
-        ax.set_title(m["label"], fontsize=9)
-        ax.set_xlabel(m["setting"], fontsize=8)
-    axes[0, 0].legend(fontsize=7)
+        ax.set_xticks(x[::3], [m["keys"][i] for i in x[::3]])
+        ax.set_title(m["label"])
+        ax.set_xlabel(m["setting"])
+    axes[0, 0].legend()
+    axes.flat[-1].set_visible(False)  # seven methods, eight places
     for ax in axes[:, 0]:
         ax.set_ylabel("accuracy")
     fig.suptitle("Accuracy against strength (dotted: the value validation chooses); "
-                 f"mean of {len(SEEDS)} seeds", fontsize=10)
-    fig.tight_layout()
+                 f"mean of {len(SEEDS)} seeds")
 
 
 def plot_inside():
     names = [m for m in methods if m != "none"]
-    fig, axes = plt.subplots(1, 2, num="explorer-inside", figsize=(9.6, 3.4), sharey=True)
+    fig, axes = plt.subplots(1, 2, num="explorer-inside", figsize=(7.0, 4.2), sharey=True)
     for index, name in enumerate(names):
         m = methods[name]
         x = np.arange(len(m["values"]))
@@ -215,8 +215,7 @@ def plot_inside():
                 xlabel="position on the slider (weakest to strongest)")
     axes[1].set(title="hidden activations that are exactly zero",
                 xlabel="position on the slider (weakest to strongest)")
-    axes[1].legend(fontsize=7)
-    fig.tight_layout()
+    fig.legend(*axes[1].get_legend_handles_labels(), loc="outside lower center", ncols=3)
 
 
 plot_sweeps()

@@ -91,14 +91,15 @@ for name, r in results.items():
 # --8<-- [start:figures]
 fig, (ax_loss, ax_acc) = plt.subplots(1, 2, num="curves", sharex=True)
 for index, (name, history) in enumerate(histories.items()):
-    color = f"C{index}"
-    ax_loss.plot(history["bce"], color=color, linestyle="--", label=f"{name} train")
-    ax_loss.plot(history["val_bce"], color=color, label=f"{name} validation")
-    ax_acc.plot(history["accuracy"], color=color, linestyle="--")
-    ax_acc.plot(history["val_accuracy"], color=color)
+    color, epoch = f"C{index}", range(1, len(history["bce"]) + 1)
+    ax_loss.plot(epoch, history["bce"], color=color, linestyle="--", label=f"{name} train")
+    ax_loss.plot(epoch, history["val_bce"], color=color, label=f"{name} validation")
+    ax_acc.plot(epoch, history["accuracy"], color=color, linestyle="--")
+    ax_acc.plot(epoch, history["val_accuracy"], color=color)
 ax_loss.set(title="Cross-entropy (no penalty)", xlabel="epoch", ylabel="binary cross-entropy")
 ax_acc.set(title="Accuracy", xlabel="epoch", ylabel="accuracy")
-ax_loss.legend(fontsize=8)
+ax_loss.xaxis.set_major_locator(plt.MaxNLocator(integer=True))  # whole epochs
+ax_loss.legend()
 
 fig, axes = plt.subplots(1, 3, num="weights", sharey=True, figsize=(7.0, 2.8))
 bins = np.linspace(-0.6, 0.6, 61)

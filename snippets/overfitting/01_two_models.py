@@ -71,13 +71,15 @@ for name, r in rows.items():
 # --8<-- [start:figure]
 fig, (ax_loss, ax_acc) = plt.subplots(1, 2, num="curves", sharex=True)
 for index, (name, history) in enumerate(histories.items()):
-    ax_loss.plot(history["loss"], color=f"C{index}", linestyle="--", label=f"{name}, train")
-    ax_loss.plot(history["val_loss"], color=f"C{index}", label=f"{name}, validation")
-    ax_acc.plot(history["accuracy"], color=f"C{index}", linestyle="--")
-    ax_acc.plot(history["val_accuracy"], color=f"C{index}")
+    color, epoch = f"C{index}", range(1, len(history["loss"]) + 1)
+    ax_loss.plot(epoch, history["loss"], color=color, linestyle="--", label=f"{name}, train")
+    ax_loss.plot(epoch, history["val_loss"], color=color, label=f"{name}, validation")
+    ax_acc.plot(epoch, history["accuracy"], color=color, linestyle="--")
+    ax_acc.plot(epoch, history["val_accuracy"], color=color)
 ax_loss.set(title="Cross-entropy", xlabel="epoch", ylabel="loss")
 ax_acc.set(title="Accuracy", xlabel="epoch", ylabel="accuracy")
-ax_loss.legend(fontsize=8)
+ax_loss.xaxis.set_major_locator(plt.MaxNLocator(integer=True))  # whole epochs
+ax_loss.legend()
 plt.show()
 # --8<-- [end:figure]
 

@@ -59,7 +59,7 @@ ax.set_xscale("log", base=2)
 ax.set_xticks(widths, [str(value) for value in widths])
 ax.minorticks_off()
 ax.set(xlabel="hidden units (log scale)", ylabel="error", title="Error against capacity")
-ax.legend(fontsize=8)
+ax.legend()
 plt.show()
 # --8<-- [end:figure]
 

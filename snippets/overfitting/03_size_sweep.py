@@ -66,7 +66,7 @@ ax.set_xscale("log", base=2)
 ax.set_xticks(sizes, [str(value) for value in sizes])
 ax.minorticks_off()
 ax.set(xlabel="training rows (log scale)", ylabel="error", title="Error against training-set size")
-ax.legend(fontsize=8)
+ax.legend()
 plt.show()
 # --8<-- [end:figure]
 

@@ -62,12 +62,13 @@ restored_val_acc = restored["accuracy"]
 best_val_loss = stopper.best
 
 # --8<-- [start:figure]
-fig, ax = plt.subplots(num="early-stopping", figsize=(6.0, 3.4))
+fig, ax = plt.subplots(num="early-stopping", figsize=(6.0, 4.2))
 ax.plot(range(1, epochs_run + 1), history.history["loss"], "--", label="training loss")
 ax.plot(range(1, epochs_run + 1), history.history["val_loss"], label="validation loss")
 ax.axvline(best_epoch, color="C2", linestyle=":", label=f"best epoch ({best_epoch}), restored")
 ax.axvline(epochs_run, color="C5", linestyle="-.", label=f"stopped after epoch {epochs_run}")
 ax.set(xlabel="epoch", ylabel="cross-entropy", title="EarlyStopping(patience=10)")
-ax.legend(fontsize=8)
+ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))  # whole epochs
+fig.legend(loc="outside lower center")  # below the plot, clear of both lines
 plt.show()
 # --8<-- [end:figure]

@@ -66,9 +66,9 @@ print(f"t = {t}: per-direction factors differ by at most {factor_gap:.3f}")
 fig, ax = plt.subplots(num="early-stopping-as-l2")
 ax.plot(checkpoints, [r["to_least_squares"] for r in rows], "o-", label="to the least-squares weights")
 ax.plot(checkpoints, [r["to_ridge"] for r in rows], "s-", label="to the L2 weights, lambda = 1/(2 t eta)")
-ax.set(xscale="log", xlabel="gradient steps t", ylabel="distance / norm of least-squares weights",
-       title="Early-stopped weights against two references")
-ax.legend()
+ax.set(xscale="log", xlabel="gradient steps t", ylabel="relative distance",
+       title="Distance to two references")
+fig.legend(loc="outside lower center")  # below the plot, clear of both lines
 distances = {str(r["t"]): r for r in rows}
 worst_ratio = max(r["to_ridge"] / r["to_least_squares"] for r in rows)
 max_to_ridge = max(r["to_ridge"] for r in rows)

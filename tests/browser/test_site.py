@@ -56,9 +56,10 @@ def test_page_loads_cleanly_offline_with_math_figures_and_no_violations(visit, p
     }""")  # prose only: code may contain backslashes and dollars
     assert not re.search(r"\\\(|\\\[|\$\$", text), "raw TeX in the page"
 
-    # figures: every image loaded, with alt text
-    for image in p.locator("article img").all():
-        loaded = image.evaluate("img => img.complete && img.naturalWidth > 0")
+    # figures: every image shown loads (lazily: once scrolled to), with alt text
+    for image in p.locator("article img:visible").all():
+        image.scroll_into_view_if_needed()
+        loaded = image.evaluate("async img => { await img.decode(); return img.naturalWidth > 0 }")
         assert loaded, image.get_attribute("src")
         assert (image.get_attribute("alt") or "").strip(), image.get_attribute("src")
 
@@ -82,12 +83,18 @@ def test_dark_mode_keeps_figures_legible(visit, chapter, artifacts):
     p.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
     background = p.evaluate("getComputedStyle(document.body).backgroundColor")
     assert luminance(background) < 0.2, background  # the page really is dark
-    for image in p.locator("article img").all():
+    for figure in p.locator("article figure.figure").all():
+        image = figure.locator("img:visible").first
         image.scroll_into_view_if_needed()
+        image.evaluate("img => img.decode()")
         shot = image.screenshot()
-        # every figure sits on its own white card, whatever the page colour: dark text,
-        # lines and labels stay readable
-        assert frame_brightness(shot) > 0.9, image.get_attribute("src")
+        if "figure-raster" in figure.get_attribute("class"):
+            # heat maps keep their colours (they carry values) on a white card
+            assert frame_brightness(shot) > 0.9, image.get_attribute("src")
+        else:
+            # the drawing is inverted: a dark background under light text and lines
+            assert frame_brightness(shot) < 0.3, image.get_attribute("src")
+            assert bright_share(shot) > 0.005, image.get_attribute("src")
     p.screenshot(path=str(artifacts / "screenshots" / f"{chapter}-dark.png"))
 
 
@@ -132,6 +139,53 @@ def test_search_finds_the_activity_chapter(visit):
     assert any("activity-regularizers/" in link for link in links), links
 
 
+def test_notebooks_are_downloads_from_their_chapter_not_pages(visit, built_site):
+    """One notebook per chapter, linked from it: a real .ipynb download and a Colab link; no
+    notebook pages, so none in the sidebar, in search or after the last chapter."""
+    import json
+
+    assert not list(built_site.glob("notebooks/**/*.html"))
+    index = json.loads((built_site / "search" / "search_index.json").read_text())
+    assert not [d["location"] for d in index["docs"] if d["location"].startswith("notebooks")]
+    for chapter in CHAPTERS:
+        page = visit(f"{chapter}/index.html", viewport={"width": 1280, "height": 900})
+        p = page.page
+        link = p.locator(f"article a[download='{chapter}.ipynb']")
+        assert link.count() == 1, chapter
+        with p.expect_download() as download:
+            link.click()
+        notebook = json.loads(Path(download.value.path()).read_text())
+        assert notebook["nbformat"] == 4 and len(notebook["cells"]) > 5
+        assert "PINNED = {" in "".join(notebook["cells"][1]["source"])
+        colab = p.locator("article a[href^='https://colab.research.google.com/github/']")
+        assert colab.first.get_attribute("href").endswith(f"/blob/main/notebooks/{chapter}.ipynb")
+        assert p.locator(".md-sidebar--primary a[href*='notebooks/']").count() == 0
+        assert p.locator("a.md-content__button").count() == 2  # edit, view: a real source
+        following = p.locator("a.md-footer__link--next")
+        if following.count():
+            assert "notebooks/" not in following.get_attribute("href")
+
+
+def test_generated_pages_have_no_edit_or_view_actions(visit):
+    page = visit("execution-times/index.html", viewport={"width": 1280, "height": 900})
+    assert page.page.locator("a.md-content__button").count() == 0
+    text = page.page.locator("article").inner_text()
+    assert "examples" in text and not re.search(r"\b\d+ of \d+ snippets ran", text)
+    # links to file names: the underline sits below the descenders, clear of underscores
+    link = page.page.locator("article td a", has_text="_").first
+    style = link.evaluate("""a => { const s = getComputedStyle(a);
+        return [s.textDecorationLine, s.textUnderlineOffset, s.fontSize]; }""")
+    assert style[0] == "underline" and float(style[1].removesuffix("px")) >= 0.25 * float(
+        style[2].removesuffix("px")), style
+
+
+def test_footer_states_versions_commit_and_build_date(visit):
+    page = visit("index.html", viewport={"width": 1280, "height": 900})
+    footer = page.page.locator(".md-copyright").inner_text()
+    assert "TensorFlow" in footer and "Keras" in footer
+    assert re.search(r"Built on \d{4}-\d{2}-\d{2} from commit (\w{12}|unknown)", footer), footer
+
+
 def luminance(css_color):
     red, green, blue = (int(value) for value in re.findall(r"\d+", css_color)[:3])
     return (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
@@ -152,3 +206,14 @@ def frame_brightness(png_bytes, inner=4, outer=10):
         for y in list(range(inner, outer)) + list(range(height - outer, height - inner)):
             pixels.append(image.getpixel((x, y)))
     return sorted(pixels)[len(pixels) // 2] / 255
+
+
+def bright_share(png_bytes):
+    """The share of an image's pixels that are light (text and lines on a dark ground)."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    image = Image.open(BytesIO(png_bytes)).convert("L")
+    values = list(image.getdata())
+    return sum(value > 160 for value in values) / len(values)

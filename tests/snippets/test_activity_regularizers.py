@@ -114,3 +114,11 @@ def test_exercise_l1_after_relu_gives_sparser_codes_than_before(values):
     assert after["exact_zero"] > before["exact_zero"] + 0.2
     assert after["active_per_image"] < before["active_per_image"]
     assert after["mse"] > before["mse"]  # the sparser code reconstructs worse
+
+
+def test_the_two_code_heat_maps_share_one_colour_scale(output, values):
+    svg = output("04_sparse_autoencoder").figures["codes"].read_text()
+    assert svg.count('<g id="axes_') == 3  # two heat maps and the one colour bar they share
+    assert ">code value</text>" in svg
+    v = values("04_sparse_autoencoder")
+    assert v["top"] > 0  # the top of the shared scale: the larger of the two maxima

@@ -1,5 +1,7 @@
 """The facts the chapter "Overfitting" states, asserted on its snippets' outputs."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -187,3 +189,24 @@ def test_early_stopping_factors_recomputed_independently():
     h = np.array([1e-4, 1e-3, 1e-2])
     assert 1 - (1 - eta * h) ** t == pytest.approx(h / (h + 2 * lam), rel=0.03)
     assert 1 - (1 - eta * h) ** t != pytest.approx(h / (h + lam), rel=0.2)  # the textbook 1/(t eta)
+
+
+def tick_labels(svg: str, axis: str) -> list[str]:
+    """The tick labels of one axis of a one-panel (or first-panel) matplotlib SVG."""
+    return re.findall(rf'<g id="{axis}tick_\d+">.*?<text[^>]*>([^<]*)</text>', svg, re.S)
+
+
+def test_epoch_axes_have_whole_epoch_ticks(output):
+    for snippet_id, name in [("01_two_models", "curves"), ("05_early_stopping", "early-stopping")]:
+        for variant in (name, f"{name}--phone"):
+            labels = tick_labels(output(snippet_id).figures[variant].read_text(), "x")
+            assert labels and all(re.fullmatch(r"\d+", label) for label in labels), labels
+
+
+def test_early_stopping_legend_sits_below_the_plot(output):
+    """Below the axes, so that it covers neither the "best" nor the "stopped" line."""
+    for variant in ("early-stopping", "early-stopping--phone"):
+        svg = output("05_early_stopping").figures[variant].read_text()
+        x_label = float(re.search(r'y="([\d.]+)"[^>]*>epoch</text>', svg)[1])
+        stopped = float(re.search(r'y="([\d.]+)"[^>]*>stopped after epoch \d+</text>', svg)[1])
+        assert stopped > x_label, variant  # SVG y grows downwards
