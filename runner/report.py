@@ -1,12 +1,19 @@
 """The "Execution times" page, as Markdown, from the runs.json of the last build."""
 
 
+SOURCE = {"cached": "cache", "ran": "this build",
+          "failed": "an earlier run (this build's run failed)"}
+
+
 def execution_times(runs: list[dict], versions: str) -> str:
-    total = sum(run["seconds"] for run in runs)
+    """A failed snippet's row gives the time of the outputs the site shows (runs.json keeps
+    that, not the failed attempt's), or a dash if it has none."""
+    total = sum(run["seconds"] or 0 for run in runs)
     ran = sum(run["status"] == "ran" for run in runs)
     rows = "\n".join(
-        f"| [`{run['path']}`]({run['path']}) | {run['seconds']:.2f} | "
-        f"{'cache' if run['status'] == 'cached' else 'this build'} |"
+        f"| [`{run['path']}`]({run['path']}) | "
+        f"{'-' if run['seconds'] is None else format(run['seconds'], '.2f')} | "
+        f"{SOURCE[run['status']]} |"
         for run in sorted(runs, key=lambda run: run["path"])
     )
     return f"""# Execution times
