@@ -549,21 +549,21 @@ class Project:
                               "run `python -m runner` to write it again") from None
 
     def merge(self, sources: list[Path]) -> list[str]:
-        """Copy the sound runs of other output folders (e.g. one per CI shard) into this
-        store, then link every snippet whose current key is stored. Returns the snippets
-        left without outputs. Runs are content-addressed: a key taken already is kept."""
+        """Copy the sound runs of other output folders or bare stores (one per CI shard, as
+        uploaded) into this store, then link every snippet whose current key is stored.
+        Returns the snippets left without outputs. Runs are content-addressed: a key taken
+        already is kept."""
         self.store().mkdir(parents=True, exist_ok=True)
         for source in map(Path, sources):
-            other = Project(self.root, snippets_dir=self.snippets_dir, output_dir=source,
-                            lock_file=self.lock_file, style_file=self.style_file)
-            if not other.store().is_dir():
-                raise RunnerError(f"{source} holds no runner store (.store/)")
-            for deps in sorted(other.store().glob(".deps/*.json")):
+            store = source / ".store" if (source / ".store").is_dir() else source
+            if not store.is_dir():
+                raise RunnerError(f"{source} holds no runner store")
+            for deps in sorted(store.glob(".deps/*.json")):
                 write_atomic(self.store() / ".deps" / deps.name, deps.read_text())
-            for entry in sorted(other.store().iterdir()):
+            for entry in sorted(store.iterdir()):
                 if entry.name.startswith(".") or (self.store() / entry.name).exists():
                     continue
-                if problem := other.verify(entry):
+                if problem := self.verify(entry):
                     raise RunnerError(f"{entry}: not merged, {problem}")
                 tmp = Path(tempfile.mkdtemp(prefix=".tmp-merge-", dir=self.store()))
                 try:
