@@ -1,7 +1,11 @@
-"""Shared fixtures: the project's snippet outputs (run once per session, cached) and a
-factory for throwaway projects used by the bad-input tests."""
+"""Shared fixtures: the project's snippet outputs (run once per session, cached), the real
+site (built once per session, for every test that reads it) and a factory for throwaway
+projects used by the bad-input tests."""
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -33,6 +37,20 @@ class Outputs:
 def outputs():
     """Runs every snippet that is not already cached; fails with the runner's message."""
     return Outputs(Project.from_env(ROOT))
+
+
+@pytest.fixture(scope="session")
+def built_site(outputs, tmp_path_factory):
+    """The real site, built strictly from the current sources once per test session (the
+    snippets already run by the outputs fixture, so the build executes nothing)."""
+    site_dir = tmp_path_factory.mktemp("site")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=ROOT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, capture_output=True,
+        text=True, timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return site_dir
 
 
 def make_project_in(root: Path, snippets=None, pages=None, nav=None) -> Path:

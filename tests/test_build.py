@@ -24,12 +24,9 @@ def build(cwd, site_dir, **env):
 
 
 @pytest.fixture(scope="module")
-def site(outputs, tmp_path_factory):
-    """The real site, built strictly (snippets already run by the outputs fixture)."""
-    site_dir = tmp_path_factory.mktemp("site")
-    result = build(ROOT, site_dir)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return site_dir
+def site(built_site):
+    """The real site, built strictly once per session (tests/conftest.py)."""
+    return built_site
 
 
 def test_strict_build_has_no_warnings(site):
