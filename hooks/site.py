@@ -6,6 +6,7 @@ left alone.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -28,6 +29,10 @@ def on_config(config):
     if state.get("command") not in ("build", "gh-deploy") or "final" in state:
         return config
     final = Path(config.site_dir).resolve()
+    for leftover in final.parent.glob(f".{final.name}.building-*"):  # of builds killed
+        pid = leftover.name.rsplit(".building-", 1)[1].split("-")[0]
+        if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+            shutil.rmtree(leftover, ignore_errors=True)
     state["final"] = final
     state["staging"] = final.with_name(f".{final.name}.building-{unique()}")
     config.site_dir = str(state["staging"])

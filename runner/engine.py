@@ -521,7 +521,10 @@ class Project:
             run_dir = meta.parent
             if run_dir.resolve() in in_use:
                 continue
-            snippet_id = json.loads(meta.read_text()).get("id", "")
+            try:
+                snippet_id = json.loads(meta.read_text()).get("id", "")
+            except ValueError:  # a damaged entry nothing links to: drop it
+                snippet_id = ""
             by_id.setdefault(snippet_id, []).append((meta.stat().st_mtime, run_dir))
         for snippet_id, runs in by_id.items():
             keep = KEEP_PER_SNIPPET if snippet_id in live_ids else 0
