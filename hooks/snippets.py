@@ -108,7 +108,7 @@ def on_page_markdown(markdown, page, config, files):
     try:
         parsed = Page.parse(markdown, name)
         rendered = render(parsed, state["project"])
-        problems = leftovers(parsed, rendered, Checker(state["project"]))
+        problems = leftovers(parsed, Checker(state["project"]))
     except (PageError, RunnerError) as error:
         raise PluginError(str(error)) from None
     if problems:
@@ -116,16 +116,15 @@ def on_page_markdown(markdown, page, config, files):
     return rendered
 
 
-def leftovers(page: Page, rendered: str, checker: Checker) -> list[str]:
-    """What rendering must not leave: a placeholder it did not recognise (a typo, a space,
-    a missing chapter), or a value that is not a number (nan, inf)."""
-    def line_of(text: str) -> int:
-        at = page.text.find(text)
-        return page.text.count("\n", 0, at) + 1 if at >= 0 else 0
-
-    found = [f"{page.name}:{line_of(m[0])}: placeholder {m[0]!r} was not filled in (the "
-             "form is {{ chapter/NN_topic:name }}, no space after the colon)"
-             for m in PLACEHOLDER.finditer(rendered)]
+def leftovers(page: Page, checker: Checker) -> list[str]:
+    """What rendering must not leave in the page's own text (included outputs may print
+    braces): a placeholder it did not recognise (a typo, a space, a missing chapter), or a
+    value that is not a number (nan, inf)."""
+    found = []
+    for number, line in enumerate(page.text.split("\n"), start=1):
+        for match in PLACEHOLDER.finditer(checker.fill(line)):
+            found.append(f"{page.name}:{number}: placeholder {match[0]!r} was not filled in "
+                         "(the form is {{ chapter/NN_topic:name }}, no space after the colon)")
     for line, match in page.values:
         value = checker.value(match)
         if NOT_A_NUMBER.search(value):
