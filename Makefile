@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help setup outputs notebooks build serve test bench lock clean
+.PHONY: help setup outputs shard merge notebooks build serve test bench lock clean
 
 help:
 	@echo "make serve   set up, run the examples, build and serve on http://127.0.0.1:8000"
@@ -41,6 +41,13 @@ setup: $(STAMP) $(RELEASES) node_modules/.installed
 
 outputs: setup
 	$(BIN)/python -m runner
+
+# CI: one shard of the snippets (SHARD=I/N), then the shards' stores merged (build/shards/*).
+shard: setup
+	$(BIN)/python -m runner --shard "$(SHARD)"
+
+merge: setup
+	$(BIN)/python -m runner --merge build/shards/*
 
 notebooks: setup
 	$(BIN)/python -m runner.notebooks

@@ -4,7 +4,10 @@ The work is done by the `runner` package (which knows nothing of MkDocs); this f
 - runs it in `on_pre_build` (set SNIPPETS_EXECUTE=0 to reuse the outputs as they are),
 - publishes what the runner says the site serves (figures, snippet files as readers see
   them) and the "Execution times" page,
-- renders each page through its page model (references checked, values injected),
+- renders each page through its page model (references checked, values injected), then
+  refuses what rendering left wrong: a placeholder in any form, a nan/inf value,
+- after the build, refuses an image or a download link to a file the site does not have,
+- refuses a snippets folder without a page of the same name,
 - puts the versions that produced the outputs in the footer.
 """
 
@@ -13,9 +16,11 @@ from __future__ import annotations
 import logging
 import os
 import platform
+import re
 import sys
 from importlib.metadata import version
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
@@ -25,10 +30,14 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from runner.engine import Project, RunnerError  # noqa: E402
-from runner.page import Page, PageError, render  # noqa: E402
+from runner.page import Checker, Page, PageError, render  # noqa: E402
 from runner.report import execution_times  # noqa: E402
 
 TIMES_PAGE = "execution-times.md"
+PLACEHOLDER = re.compile(r"\{\{.{0,200}?\}\}", re.S)
+NOT_A_NUMBER = re.compile(r"(?<![\w.])[-+]?(nan|inf|infinity)(?![\w])", re.I)
+LINKED = re.compile(r"""<(img|a|source)\b[^>]*?\s(src|href)=["']([^"']+)["'][^>]*>""", re.I)
+FILE_LINK = re.compile(r"\.(py|ipynb|svg|png|jpg|csv|txt|json|zip)$")
 log = logging.getLogger("mkdocs.hooks.snippets")
 state: dict = {}
 
@@ -57,6 +66,8 @@ def on_config(config):
 def on_pre_build(config):
     project = state["project"]
     if os.environ.get("SNIPPETS_EXECUTE", "1") == "0":
+        for problem in project.misnamed():
+            log.warning(problem)
         stale = project.stale()
         if stale:  # a warning: `mkdocs build --strict` refuses to publish stale outputs
             log.warning("execution is off and these snippets' outputs are missing or "
@@ -70,12 +81,22 @@ def on_pre_build(config):
 
 def on_files(files, config):
     project = state["project"]
-    for uri, source in project.published().items():
+    for folder in sorted(p for p in project.snippets_dir.iterdir() if p.is_dir()):
+        page = folder.name.replace("_", "-") + ".md"
+        if not folder.name.startswith((".", "_")) and files.get_file_from_path(page) is None:
+            raise PluginError(f"snippets/{folder.name}/ has no page: its snippets belong to "
+                              f"docs/{page} (the folder's name with '-' for '_')")
+    try:
+        published = project.published()
+        runs = project.runs()
+    except RunnerError as error:
+        raise PluginError(str(error)) from None
+    for uri, source in published.items():
         if isinstance(source, Path):
             files.append(File.generated(config, uri, abs_src_path=str(source)))
         else:
             files.append(File.generated(config, uri, content=source))
-    times = execution_times(project.runs(), config.extra["versions"])
+    times = execution_times(runs, config.extra["versions"])
     files.append(File.generated(config, TIMES_PAGE, content=times))
     return files
 
@@ -83,7 +104,59 @@ def on_files(files, config):
 def on_page_markdown(markdown, page, config, files):
     if not page.file.src_uri.endswith(".md"):  # notebooks are rendered by mkdocs-jupyter
         return markdown
+    name = f"docs/{page.file.src_uri}"
     try:
-        return render(Page.parse(markdown, f"docs/{page.file.src_uri}"), state["project"])
-    except PageError as error:
+        parsed = Page.parse(markdown, name)
+        rendered = render(parsed, state["project"])
+        problems = leftovers(parsed, Checker(state["project"]))
+    except (PageError, RunnerError) as error:
         raise PluginError(str(error)) from None
+    if problems:
+        raise PluginError("\n".join(problems))
+    return rendered
+
+
+def leftovers(page: Page, checker: Checker) -> list[str]:
+    """What rendering must not leave in the page's own text (included outputs may print
+    braces): a placeholder it did not recognise (a typo, a space, a missing chapter), or a
+    value that is not a number (nan, inf)."""
+    found = []
+    for number, line in enumerate(page.text.split("\n"), start=1):
+        for match in PLACEHOLDER.finditer(checker.fill(line)):
+            found.append(f"{page.name}:{number}: placeholder {match[0]!r} was not filled in "
+                         "(the form is {{ chapter/NN_topic:name }}, no space after the colon)")
+    for line, match in page.values:
+        value = checker.value(match)
+        if NOT_A_NUMBER.search(value):
+            found.append(f"{page.name}:{line}: value {match['path']!r} of "
+                         f"snippets/{match['id']}.py is {value!r}, not a number to publish")
+    return found
+
+
+def on_post_build(config):
+    """Every image and download link of every page names a file the site has."""
+    site = Path(config.site_dir)
+    base = urlsplit(config.site_url or "/").path or "/"
+    problems = []
+    for page in sorted(site.rglob("*.html")):
+        for match in LINKED.finditer(page.read_text(encoding="utf-8", errors="replace")):
+            tag, _, url = match.groups()
+            parts = urlsplit(url)
+            if parts.scheme or parts.netloc or not parts.path:
+                continue
+            if tag.lower() == "a" and not ("download" in match[0] or FILE_LINK.search(parts.path)):
+                continue
+            path = unquote(parts.path)
+            if path.startswith("/"):
+                if not path.startswith(base):
+                    continue
+                target = site / path[len(base):]
+            else:
+                target = page.parent / path
+            if path.endswith("/"):
+                target = target / "index.html"
+            if not target.exists():
+                problems.append(f"{page.relative_to(site).as_posix()}: <{tag}> links to "
+                                f"{url}, which the site does not have")
+    if problems:
+        raise PluginError("\n".join(sorted(set(problems))))

@@ -1,4 +1,6 @@
-"""Command line: `python -m runner [--force] [--timeout S] [--jobs N] [SNIPPET ...]`."""
+"""Command line: `python -m runner [--force] [--timeout S] [--jobs N] [--shard I/N] [SNIPPET ...]`,
+and `python -m runner --merge DIR [DIR ...]` to merge the stores of other output folders
+(one per CI shard) into the output folder and link every snippet from it."""
 
 import argparse
 import sys
@@ -18,6 +20,10 @@ def main(argv=None):
     parser.add_argument("--force", action="store_true", help="ignore the cache")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT)
     parser.add_argument("--jobs", type=int, default=None, help="parallel snippets")
+    parser.add_argument("--shard", type=shard, default=None, metavar="I/N",
+                        help="run only shard I of N (every N-th snippet in id order)")
+    parser.add_argument("--merge", nargs="+", metavar="DIR", default=None,
+                        help="merge these output folders' stores into the output folder")
     args = parser.parse_args(argv)
 
     project = Project.from_env(args.root, output_dir=args.output_dir, timeout=args.timeout)
@@ -26,16 +32,33 @@ def main(argv=None):
     only = [str(Path(p).resolve()) if p.endswith(".py") else p for p in args.only]
     started = time.perf_counter()
     try:
-        results = project.run(only=only or None, force=args.force)
+        if args.merge:
+            missing = project.merge([Path(d) for d in args.merge])
+            if missing:
+                print("runner: merged, but these snippets have no stored run: "
+                      + ", ".join(missing), file=sys.stderr)
+                return 1
+            print(f"merged {len(args.merge)} output folder(s) into {project.output_dir}")
+            return 0
+        results = project.run(only=only or None, force=args.force, shard=args.shard)
     except RunnerError as error:
         print(f"runner: {error}", file=sys.stderr)
         return 1
     for result in results:
         print(f"{result.status:7} {result.seconds:7.2f} s  {result.path}")
+        if result.note:
+            print(f"        note: {result.note}")
     ran = sum(r.status == "ran" for r in results)
     print(f"{len(results)} snippets, {ran} ran, {len(results) - ran} cached, "
           f"{time.perf_counter() - started:.1f} s")
     return 0
+
+
+def shard(text: str) -> tuple[int, int]:
+    index, _, count = text.partition("/")
+    if not (index.isdigit() and count.isdigit()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not I/N, e.g. 2/4")
+    return int(index), int(count)
 
 
 if __name__ == "__main__":

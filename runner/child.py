@@ -1,6 +1,11 @@
 """Run one snippet in this (fresh) process and write what it produced.
 
-Usage: python runner/child.py SNIPPET OUTDIR
+Usage: python runner/child.py SNIPPET OUTDIR [SOURCE]
+
+SOURCE, if given, holds the exact bytes the engine hashed for the cache key: they are what
+runs (SNIPPET still names the file in messages, `__file__` and `sys.path`). `imports.json`
+records every local module the run imported (any module file under the snippets folder,
+`pkg.sub` included) with the SHA-256 of its bytes, so the engine can key the run on them.
 
 The engine starts this file with a clean environment (fixed seeds, Agg backend, one
 TensorFlow thread, no network). It executes the snippet region by region, so the stdout
@@ -13,6 +18,7 @@ snippet itself imported them.
 """
 
 import builtins
+import hashlib
 import io
 import json
 import math
@@ -30,6 +36,11 @@ MAX_LIST = 2000
 MAX_STR = 4000
 PHONE = "--phone"  # the name suffix of a figure's phone layout
 PHONE_WIDTH = 3.6  # inches: 346 CSS px, a phone's content column at a scale near 1
+MAX_PRINTED = 1_000_000  # characters a snippet may print
+
+
+class OutputLimit(Exception):
+    pass
 
 
 class NetworkBlocked(OSError):
@@ -76,8 +87,13 @@ class SectionStdout(io.StringIO):
         super().__init__()
         self.open_sections = []
         self.sections = {}
+        self.size = 0
 
     def write(self, text):
+        self.size += len(text)
+        if self.size > MAX_PRINTED:
+            raise OutputLimit(f"the snippet printed more than {MAX_PRINTED:,} characters (the "
+                              "limit per snippet): print a summary, not the data")
         for name in self.open_sections:
             self.sections[name].append(text)
         return super().write(text)
@@ -208,10 +224,23 @@ def format_tail(exc, keep=8):
     return "".join(lines).splitlines()[-keep:]
 
 
-def main(snippet, outdir):
+def local_modules(root, snippet):
+    """{path relative to root: sha256} of every imported module file under root."""
+    found = {}
+    for module in list(sys.modules.values()):
+        file = getattr(module, "__file__", None)
+        if not file:
+            continue
+        file = Path(file).resolve()
+        if file != snippet and file.is_relative_to(root) and file.is_file():
+            found[file.relative_to(root).as_posix()] = hashlib.sha256(file.read_bytes()).hexdigest()
+    return dict(sorted(found.items()))
+
+
+def main(snippet, outdir, source_file=None):
     path = Path(snippet).resolve()
     outdir = Path(outdir)
-    source = path.read_text(encoding="utf-8")
+    source = Path(source_file or path).read_bytes().decode("utf-8")
     lines = source.splitlines(keepends=True)
 
     block_network()
@@ -240,7 +269,12 @@ def main(snippet, outdir):
                     f"a section marker splits a statement ({exc.msg})",
                     (str(path), marker + 1, 1, lines[marker]),
                 ) from None
-            exec(code, module.__dict__)
+            try:
+                exec(code, module.__dict__)
+            except SystemExit as exc:
+                if exc.code not in (0, None):
+                    raise
+                break  # sys.exit(0): the snippet ends here, successfully
         sys.stdout = real_stdout
         figures = save_figures(outdir)
     except BaseException as exc:  # noqa: BLE001 - every failure is reported
@@ -248,7 +282,9 @@ def main(snippet, outdir):
         tail = format_tail(exc)
         error = {
             "type": type(exc).__name__,
-            "message": str(exc) if not isinstance(exc, SyntaxError) else exc.msg,
+            "message": (exc.msg if isinstance(exc, SyntaxError) else
+                    f"the snippet exited with status {exc.code}" if isinstance(exc, SystemExit)
+                    else str(exc)),
             "line": snippet_line(exc, path),
             "traceback": "\n".join(tail),
         }
@@ -263,8 +299,10 @@ def main(snippet, outdir):
         json.dumps(values, indent=1, sort_keys=True), encoding="utf-8"
     )
     (outdir / "figures.json").write_text(json.dumps(figures), encoding="utf-8")
+    imports = local_modules(path.parent.parent, path)
+    (outdir / "imports.json").write_text(json.dumps(imports, indent=1), encoding="utf-8")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:3]))
+    sys.exit(main(*sys.argv[1:4]))

@@ -13,15 +13,29 @@ Only this module knows that layout: everything else reads a run through `Project
 A run writes into a temporary folder; only a successful run is moved into the store and
 only then is the symlink switched, so a failed or interrupted run leaves the last good
 outputs in place. The key hashes everything a snippet's result depends on: its bytes, the
-local modules it imports, the child process and its fixed environment, the dependency lock
-file, the style file, the Python version and the CPU; not the orchestration code.
+local modules it imports, the data files it declares (`# runner: data=FILE`), the child
+process and its fixed environment, the dependency lock file, the style file, the Python
+version and the CPU; not the orchestration code.
+
+The store is content-addressed and verified:
+- the child executes the very bytes that were hashed (a copy, not the file read again);
+- it records the local modules the run actually imported (`pkg.sub` included); the key of
+  the run is made from their hashes, and `.store/.deps/<prekey>.json` remembers which
+  modules a snippet with those bytes imported, so the next lookup hashes the same files;
+- `meta.json` holds the SHA-256 of every stored file; every cache hit checks them, and a
+  damaged entry is re-run with a message naming the snippet;
+- an entry is replaced by exchanging it atomically with its successor (renameat2), so the
+  key never points at nothing.
 """
 
 from __future__ import annotations
 
 import ast
+import ctypes
+import errno
 import hashlib
 import json
+import logging
 import os
 import platform
 import shutil
@@ -31,6 +45,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from fnmatch import fnmatch
@@ -40,6 +55,11 @@ from pathlib import Path
 RUNNER_DIR = Path(__file__).resolve().parent
 CHILD = RUNNER_DIR / "child.py"
 SNIPPET_NAME = "[0-9][0-9]_*.py"
+NAMING_RULE = ("snippets are named NN_topic.py (two digits, an underscore) inside a chapter "
+               "folder; other .py files there are helper modules, whose names cannot start "
+               "with a digit")
+NEWLINE = b"\n"
+MAX_OUTPUT_BYTES = 4_000_000  # all the files of one run (the child caps printing at 1 MB)
 DIRECTIVE = "# runner: "  # a line for the runner only, e.g. `# runner: timeout=90`
 KEEP_PER_SNIPPET = 3
 DEFAULT_TIMEOUT = 60.0
@@ -71,6 +91,18 @@ class RunnerError(Exception):
     """One or more snippets failed; the message names each file and line."""
 
 
+log = logging.getLogger("runner")
+
+
+def describe(error: BaseException) -> str:
+    """An exception as a cause a reader can act on."""
+    if isinstance(error, UnicodeDecodeError):
+        return f"not valid UTF-8 (byte 0x{error.object[error.start]:02x}): save it as UTF-8"
+    if isinstance(error, OSError) and error.filename:
+        return f"cannot access {error.filename}: {error.strerror or error}"
+    return f"{type(error).__name__}: {error}"
+
+
 @dataclass
 class SnippetResult:
     id: str
@@ -79,6 +111,7 @@ class SnippetResult:
     seconds: float
     key: str
     error: str = ""
+    note: str = ""  # e.g. why a stored entry was not trusted
 
 
 @dataclass
@@ -120,30 +153,48 @@ class Project:
             return str(path)
 
     def local_imports(self, path: Path, seen: set[Path] | None = None) -> list[Path]:
-        """Files of local modules that path imports, transitively (its chapter folder)."""
+        """Files of local modules that path imports, transitively, found by reading the code
+        (`pkg.sub` gives pkg/__init__.py and pkg/sub.py). Only a first guess: the key of a
+        run uses the modules the child recorded it imported."""
         seen = set() if seen is None else seen
         try:
             tree = ast.parse(path.read_bytes(), str(path))
-        except SyntaxError:
+        except (SyntaxError, ValueError):
             return []
         names = set()
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
-                names.update(alias.name.split(".")[0] for alias in node.names)
+                names.update(alias.name for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                names.add(node.module.split(".")[0])
+                names.add(node.module)
+                names.update(f"{node.module}.{alias.name}" for alias in node.names)
         found = []
+        folder = self.snippets_dir / path.relative_to(self.snippets_dir).parts[0]
         for name in sorted(names):
-            folder = path.parent  # the child process puts the chapter folder on sys.path
-            for candidate in (folder / f"{name}.py", folder / name / "__init__.py"):
-                if candidate.is_file() and candidate not in seen:
-                    seen.add(candidate)
-                    found.append(candidate)
-                    found.extend(self.local_imports(candidate, seen))
+            parts = name.split(".")
+            for depth in range(1, len(parts) + 1):
+                base = folder.joinpath(*parts[:depth])
+                for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+                    if candidate.is_file() and candidate not in seen:
+                        seen.add(candidate)
+                        found.append(candidate)
+                        found.extend(self.local_imports(candidate, seen))
         return found
 
-    def key(self, path: Path) -> str:
-        """Hash what determines a snippet's outputs: the snippet and its local imports, the
+    def data_files(self, path: Path, source: bytes) -> list[Path]:
+        """Files a snippet declares it reads: lines `# runner: data=FILE` (relative to it)."""
+        found = []
+        for line in source.decode("utf-8").splitlines():
+            if line.startswith(f"{DIRECTIVE}data="):
+                file = (path.parent / line.split("=", 1)[1].strip()).resolve()
+                if not file.is_file():
+                    raise RunnerError(f"declared data file {line.split('=', 1)[1].strip()} "
+                                      "does not exist")
+                found.append(file)
+        return found
+
+    def prekey(self, path: Path, source: bytes) -> str:
+        """Hash of everything but the local modules: the snippet's bytes and data files, the
         child process (child.py, its fixed environment and matplotlib settings), the lock
         and style files, the Python version and the CPU. Not the orchestration code."""
         digest = hashlib.sha256()
@@ -151,9 +202,32 @@ class Project:
         digest.update(json.dumps([CHILD_ENV, MPL_RC], sort_keys=True).encode())
         for extra in (CHILD, self.lock_file, self.style_file):
             digest.update(extra.read_bytes() if extra.is_file() else b"-")
-        for file in [path, *self.local_imports(path)]:
-            digest.update(file.name.encode() + b"\0" + file.read_bytes())
+        digest.update(self.snippet_id(path).encode() + b"\0" + source)
+        for file in self.data_files(path, source):
+            digest.update(b"\0data\0" + file.name.encode() + b"\0" + file.read_bytes())
         return digest.hexdigest()[:20]
+
+    def deps_file(self, prekey: str) -> Path:
+        return self.store() / ".deps" / f"{prekey}.json"
+
+    def dependencies(self, path: Path, prekey: str) -> dict[str, str]:
+        """{file relative to snippets/: sha256 now} of the local modules the last run of
+        these bytes imported (or, before any run, those its code names)."""
+        try:
+            names = json.loads(self.deps_file(prekey).read_text())
+        except (OSError, ValueError):
+            names = [f.relative_to(self.snippets_dir).as_posix() for f in self.local_imports(path)]
+        return {name: file_hash(self.snippets_dir / name) for name in sorted(names)}
+
+    @staticmethod
+    def full_key(prekey: str, deps: dict[str, str]) -> str:
+        return hashlib.sha256(json.dumps([prekey, sorted(deps.items())]).encode()).hexdigest()[:20]
+
+    def key(self, path: Path, source: bytes | None = None) -> str:
+        """The key under which a run of path with today's files is (or would be) stored."""
+        source = path.read_bytes() if source is None else source
+        prekey = self.prekey(path, source)
+        return self.full_key(prekey, self.dependencies(path, prekey))
 
     # ---- environment of a snippet process -----------------------------------------------
 
@@ -179,11 +253,17 @@ class Project:
     # ---- running -----------------------------------------------------------------------
 
     def stale(self) -> list[str]:
-        """Snippets whose outputs are missing or were made from other inputs."""
+        """Snippets whose outputs are missing, damaged or were made from other inputs."""
         found = []
         for path in self.snippets():
             link = self.link(self.snippet_id(path))
-            if not link.is_symlink() or Path(os.readlink(link)).name != self.key(path):
+            try:
+                key = self.key(path)
+            except (OSError, ValueError, RunnerError):
+                found.append(self.display_path(path))
+                continue
+            if (not link.is_symlink() or Path(os.readlink(link)).name != key
+                    or not link.resolve().is_dir() or self.verify(self.store() / key)):
                 found.append(self.display_path(path))
         return found
 
@@ -193,59 +273,126 @@ class Project:
     def link(self, snippet_id: str) -> Path:
         return self.output_dir / snippet_id
 
+    def verify(self, stored: Path) -> str:
+        """Why a stored run cannot be trusted ("" if it can): every file listed in its
+        meta.json, with that hash, and nothing else."""
+        try:
+            meta = json.loads((stored / "meta.json").read_text(encoding="utf-8"))
+            files = meta["files"]
+        except FileNotFoundError:
+            return "its meta.json is missing"
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            return f"its meta.json is unreadable ({type(error).__name__})"
+        if meta.get("key") != stored.name:
+            return f"its meta.json names key {meta.get('key')!r}"
+        present = {p.name for p in stored.iterdir()} - {"meta.json"}
+        if present != set(files):
+            extra, missing = sorted(present - set(files)), sorted(set(files) - present)
+            return f"files added {extra} or missing {missing}"
+        for name, digest in files.items():
+            file = stored / name
+            if file.is_symlink() or not file.is_file():
+                return f"{name} is not a regular file"
+            if file_hash(file) != digest:
+                return f"{name} does not match its hash"
+        return ""
+
     def run_one(self, path: Path, force: bool = False, env: dict | None = None) -> SnippetResult:
-        snippet_id = self.snippet_id(path)
-        key = self.key(path)
+        snippet_id, display = self.snippet_id(path), self.display_path(path)
+        try:
+            return self._run_one(path, snippet_id, display, force, env)
+        except Exception as error:  # noqa: BLE001 - every failure names its snippet
+            message = error.args[0] if isinstance(error, RunnerError) else describe(error)
+            line = ""
+            if isinstance(error, UnicodeDecodeError):
+                line = f":{error.object[: error.start].count(NEWLINE) + 1}"
+            return SnippetResult(snippet_id, display, "failed", 0.0, "",
+                                 f"{display}{line}: {message}")
+
+    def _run_one(self, path, snippet_id, display, force, env) -> SnippetResult:
+        source = path.read_bytes()  # the exact bytes that are hashed and run
+        source.decode("utf-8")
+        prekey = self.prekey(path, source)
+        key = self.full_key(prekey, self.dependencies(path, prekey))
         stored = self.store() / key
-        display = self.display_path(path)
-        if not force and (stored / "meta.json").is_file():
-            meta = json.loads((stored / "meta.json").read_text())
-            point_link(self.link(snippet_id), stored)
-            return SnippetResult(snippet_id, display, "cached", meta["seconds"], key)
+        note = ""
+        if not force and stored.exists():
+            note = self.verify(stored)
+            if not note:
+                meta = json.loads((stored / "meta.json").read_text())
+                link = self.link(snippet_id)
+                if link.exists() and not link.is_symlink():
+                    note = f"{display}: its output link was a regular file; linked again"
+                    log.warning(note)
+                point_link(link, stored)
+                return SnippetResult(snippet_id, display, "cached", meta["seconds"], key,
+                                     note=note)
+            note = f"{display}: stored outputs {key} are damaged ({note}); running it again"
+            log.warning(note)
 
         self.store().mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{path.stem}-", dir=self.store()))
         started = time.perf_counter()
         try:
-            error = self.execute(path, tmp, env or self.child_env())
+            source_copy = tmp / ".source.py"
+            source_copy.write_bytes(source)
+            error = self.execute(path, tmp, env or self.child_env(), source_copy)
+            source_copy.unlink(missing_ok=True)
             seconds = round(time.perf_counter() - started, 2)
             if error:
-                return SnippetResult(snippet_id, display, "failed", seconds, key, error)
-            missing = [name for name in ("stdout.txt", "values.json") if not (tmp / name).is_file()]
+                return SnippetResult(snippet_id, display, "failed", seconds, key, error, note)
+            missing = [name for name in ("stdout.txt", "values.json", "imports.json")
+                       if not (tmp / name).is_file()]
             if missing:
                 error = f"{display}: the snippet process ended without writing {', '.join(missing)}"
-                return SnippetResult(snippet_id, display, "failed", seconds, key, error)
-            meta = {"id": snippet_id, "path": display, "key": key, "seconds": seconds}
+                return SnippetResult(snippet_id, display, "failed", seconds, key, error, note)
+            deps = json.loads((tmp / "imports.json").read_text())
+            (tmp / "imports.json").unlink()
+            size = sum(f.stat().st_size for f in tmp.iterdir())
+            if size > MAX_OUTPUT_BYTES:
+                error = (f"{display}: its outputs take {size:,} bytes, more than the "
+                         f"{MAX_OUTPUT_BYTES:,} allowed per snippet (fewer or smaller figures)")
+                return SnippetResult(snippet_id, display, "failed", seconds, key, error, note)
+            if self.prekey(path, source) != prekey:
+                error = f"{display}: its data files changed while it ran; run it again"
+                return SnippetResult(snippet_id, display, "failed", seconds, key, error, note)
+            key = self.full_key(prekey, deps)  # the modules this run actually imported
+            stored = self.store() / key
+            files = {f.name: file_hash(f) for f in sorted(tmp.iterdir())}
+            meta = {"id": snippet_id, "path": display, "key": key, "seconds": seconds,
+                    "deps": deps, "files": files}
             (tmp / "meta.json").write_text(json.dumps(meta, indent=1))
-            self.store_run(tmp, stored)
+            write_atomic(self.deps_file(prekey), json.dumps(sorted(deps)))
+            self.store_run(tmp, stored, replace=force or bool(note))
             point_link(self.link(snippet_id), stored)
-            return SnippetResult(snippet_id, display, "ran", seconds, key)
+            return SnippetResult(snippet_id, display, "ran", seconds, key, note=note)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 
-    def store_run(self, tmp: Path, stored: Path):
-        """Move a finished run into the store. Another process may have stored the same key
-        meanwhile (same key, same inputs): then either copy will do."""
-        if stored.exists():  # a forced re-run: move the old copy aside first
-            aside = stored.with_name(f".old-{stored.name}-{unique()}")
-            try:
-                os.rename(stored, aside)
-            except OSError:
-                pass
-            shutil.rmtree(aside, ignore_errors=True)
+    def store_run(self, tmp: Path, stored: Path, replace: bool = False):
+        """Move a finished run into the store. If the key is taken, keep a sound entry
+        (another process stored the same inputs meanwhile) unless told to replace it; a
+        replacement is swapped in atomically, so stored always names a complete run. tmp
+        is left holding whatever the caller must delete."""
         try:
             os.rename(tmp, stored)
-        except OSError:
-            if not (stored / "meta.json").is_file():
+            return
+        except OSError as error:
+            if error.errno not in (errno.ENOTEMPTY, errno.EEXIST):
                 raise
+        if not replace and not self.verify(stored):
+            return
+        exchange(tmp, stored)
 
-    def execute(self, path: Path, outdir: Path, env: dict[str, str]) -> str:
-        """Run the snippet in a new process; return an error message, or "" on success."""
+    def execute(self, path: Path, outdir: Path, env: dict[str, str],
+                source: Path | None = None) -> str:
+        """Run the snippet (the bytes in source, if given) in a new process; return an error
+        message, or "" on success."""
         display = self.display_path(path)
         timeout = snippet_timeout(path, self.timeout)
         scratch = tempfile.TemporaryDirectory(prefix="snippet-cwd-")  # files a snippet saves
         process = subprocess.Popen(
-            [sys.executable, str(CHILD), str(path), str(outdir)],
+            [sys.executable, str(CHILD), str(path), str(outdir), *[str(source)][: bool(source)]],
             cwd=scratch.name,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -272,12 +419,50 @@ class Project:
             return f"{display}: the snippet process exited with code {process.returncode}\n{last}"
         return ""
 
-    def run(self, only: list[str] | None = None, force: bool = False) -> list[SnippetResult]:
-        """Run (or take from the cache) every snippet; raise RunnerError if any failed."""
+    def misnamed(self) -> list[str]:
+        """Python files in snippets/ that break the naming rule, each with the rule."""
+        found = []
+        for file in sorted(self.snippets_dir.rglob("*.py")):
+            relative = file.relative_to(self.snippets_dir)
+            if any(part.startswith((".", "_")) for part in relative.parts[:-1]):
+                continue
+            depth_ok = len(relative.parts) == 2 or (len(relative.parts) > 2
+                                                    and not is_snippet(file))
+            if (file.name[0].isdigit() and not is_snippet(file)) or not depth_ok:
+                found.append(f"{self.display_path(file)}: breaks the naming rule ({NAMING_RULE})")
+        return found
+
+    def share(self, snippets: list[Path], shard: tuple[int, int] | None) -> list[Path]:
+        """Shard I of N (1-based): every N-th snippet in id order, from the I-th."""
+        if not shard:
+            return snippets
+        index, count = shard
+        if not 1 <= index <= count:
+            raise RunnerError(f"shard {index}/{count} does not exist (use I/N with 1 <= I <= N)")
+        ordered = sorted(snippets, key=self.snippet_id)
+        return [path for number, path in enumerate(ordered) if number % count == index - 1]
+
+    def run(self, only: list[str] | None = None, force: bool = False,
+            shard: tuple[int, int] | None = None) -> list[SnippetResult]:
+        """Run (or take from the cache) every snippet (or one shard's share); raise
+        RunnerError if any failed."""
+        try:
+            return self._run(only, force, shard)
+        except OSError as error:  # the output folder is read-only, full, ...
+            raise RunnerError(f"runner: {describe(error)} (output folder {self.output_dir})"
+                              ) from None
+
+    def _run(self, only, force, shard) -> list[SnippetResult]:
         snippets = self.snippets()
+        if problems := self.misnamed():
+            raise RunnerError("\n".join(problems))
         if not snippets:
             raise RunnerError(f"no snippets found in {self.snippets_dir} (files named NN_*.py "
                               "inside a chapter folder)")
+        if shard:
+            only = [self.snippet_id(p) for p in self.share(snippets, shard)]
+            if not only:
+                return []
         if only:
             known = {self.snippet_id(p) for p in snippets} | {str(p) for p in snippets}
             unknown = [name for name in only if name not in known]
@@ -290,7 +475,12 @@ class Project:
             results = list(pool.map(lambda p: self.run_one(p, force, env), snippets))
         if not only:
             self.prune({self.snippet_id(p) for p in snippets})
-        self.record(results, partial=bool(only))
+        try:
+            self.record(results, partial=bool(only))
+        except OSError as error:
+            raise RunnerError(f"cannot record the run in {self.output_dir / 'runs.json'}: "
+                              f"{error.strerror or error} (the output folder must be writable)"
+                              ) from None
         failed = [r for r in results if r.status == "failed"]
         if failed:
             listing = "\n".join(r.error for r in failed)
@@ -301,12 +491,19 @@ class Project:
         return results
 
     def record(self, results: list[SnippetResult], partial: bool):
-        """Write runs.json; a partial run updates only its own entries."""
+        """Write runs.json; a partial run updates only its own entries. A failed snippet's
+        entry gives the time of the outputs the site still shows (its last good run), not
+        the failed attempt's."""
         runs_file = self.output_dir / "runs.json"
         entries = {}
-        if partial and runs_file.is_file():
-            entries = {entry["id"]: entry for entry in json.loads(runs_file.read_text())}
-        entries.update({r.id: asdict(r) for r in results})
+        if partial:
+            entries = {entry["id"]: entry for entry in self.runs()}
+        for result in results:
+            entry = asdict(result)
+            if result.status == "failed":
+                shown = self.outputs(result.id).meta or {}
+                entry.update(seconds=shown.get("seconds"), key=shown.get("key", ""))
+            entries[result.id] = entry
         live = {self.snippet_id(p) for p in self.snippets()}
         ordered = [entries[key] for key in sorted(entries) if key in live]
         write_atomic(runs_file, json.dumps(ordered, indent=1))
@@ -324,7 +521,10 @@ class Project:
             run_dir = meta.parent
             if run_dir.resolve() in in_use:
                 continue
-            snippet_id = json.loads(meta.read_text()).get("id", "")
+            try:
+                snippet_id = json.loads(meta.read_text()).get("id", "")
+            except ValueError:  # a damaged entry nothing links to: drop it
+                snippet_id = ""
             by_id.setdefault(snippet_id, []).append((meta.stat().st_mtime, run_dir))
         for snippet_id, runs in by_id.items():
             keep = KEEP_PER_SNIPPET if snippet_id in live_ids else 0
@@ -345,7 +545,48 @@ class Project:
     def runs(self) -> list[dict]:
         """What the last run did, snippet by snippet (runs.json)."""
         runs_file = self.output_dir / "runs.json"
-        return json.loads(runs_file.read_text()) if runs_file.is_file() else []
+        try:
+            return json.loads(runs_file.read_text()) if runs_file.is_file() else []
+        except (OSError, ValueError) as error:
+            raise RunnerError(f"{self.display_path(runs_file)} is unreadable ({error}); "
+                              "run `python -m runner` to write it again") from None
+
+    def merge(self, sources: list[Path]) -> list[str]:
+        """Copy the sound runs of other output folders or bare stores (one per CI shard, as
+        uploaded) into this store, then link every snippet whose current key is stored.
+        Returns the snippets left without outputs. Runs are content-addressed: a key taken
+        already is kept."""
+        self.store().mkdir(parents=True, exist_ok=True)
+        for source in map(Path, sources):
+            store = source / ".store" if (source / ".store").is_dir() else source
+            if not store.is_dir():
+                raise RunnerError(f"{source} holds no runner store")
+            for deps in sorted(store.glob(".deps/*.json")):
+                write_atomic(self.store() / ".deps" / deps.name, deps.read_text())
+            for entry in sorted(store.iterdir()):
+                if entry.name.startswith(".") or (self.store() / entry.name).exists():
+                    continue
+                if problem := self.verify(entry):
+                    raise RunnerError(f"{entry}: not merged, {problem}")
+                tmp = Path(tempfile.mkdtemp(prefix=".tmp-merge-", dir=self.store()))
+                try:
+                    shutil.copytree(entry, tmp, dirs_exist_ok=True)
+                    self.store_run(tmp, self.store() / entry.name)
+                finally:
+                    shutil.rmtree(tmp, ignore_errors=True)
+        missing, results = [], []
+        for path in self.snippets():
+            key, snippet_id = self.key(path), self.snippet_id(path)
+            stored = self.store() / key
+            if stored.is_dir() and not self.verify(stored):
+                point_link(self.link(snippet_id), stored)
+                meta = json.loads((stored / "meta.json").read_text())
+                results.append(SnippetResult(snippet_id, self.display_path(path), "cached",
+                                             meta["seconds"], key))
+            else:
+                missing.append(self.display_path(path))
+        self.record(results, partial=False)
+        return missing
 
     def published(self) -> dict[str, Path | str]:
         """What the site serves besides the pages, by URL path: each snippet's figures
@@ -371,7 +612,11 @@ class Outputs:
 
     def _json(self, name: str):
         file = self._folder / name
-        return json.loads(file.read_text()) if file.is_file() else None
+        try:
+            return json.loads(file.read_text(encoding="utf-8")) if file.is_file() else None
+        except (OSError, ValueError) as error:
+            raise RunnerError(f"the stored {name} of snippets/{self.id}.py is unreadable "
+                              f"({error}); run `python -m runner` to run it again") from None
 
     @property
     def exists(self) -> bool:
@@ -403,7 +648,11 @@ class Outputs:
 
 def reader_text(path: Path) -> str:
     """A snippet file as readers see and download it: without runner directives."""
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    except UnicodeDecodeError as error:
+        line = error.object[: error.start].count(NEWLINE) + 1
+        raise RunnerError(f"{path}:{line}: {describe(error)}") from None
     return "".join(line for line in lines if not line.startswith(DIRECTIVE))
 
 
@@ -435,23 +684,58 @@ def snippet_timeout(path: Path, default: float) -> float:
 
 
 def point_link(link: Path, target: Path):
-    """Atomically make link a relative symlink to target."""
+    """Atomically make link a relative symlink to target (replacing a file or folder that
+    took its place)."""
     link.parent.mkdir(parents=True, exist_ok=True)
     relative = os.path.relpath(target, link.parent)
     if link.is_symlink() and os.readlink(link) == relative:
         return
-    if link.exists() and not link.is_symlink():
-        shutil.rmtree(link)
     tmp = link.with_name(f".{link.name}.{unique()}.link")
-    if tmp.is_symlink():
-        tmp.unlink()
     os.symlink(relative, tmp)
+    if link.is_dir() and not link.is_symlink():  # a folder cannot be replaced in one step
+        exchange(tmp, link)
+        tmp.unlink() if tmp.is_symlink() else shutil.rmtree(tmp)
+        return
     os.replace(tmp, link)
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file's bytes ("missing" if there is none)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return "missing"
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def exchange(new: Path, old: Path):
+    """Swap two paths in one step (Linux renameat2): old then names what new held, and
+    new what old held. Where the call does not exist, old is moved aside first (a brief
+    moment without old), and moved back if the second rename fails."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is not None:
+        if renameat2(_AT_FDCWD, os.fsencode(new), _AT_FDCWD, os.fsencode(old),
+                     _RENAME_EXCHANGE) == 0:
+            return
+        code = ctypes.get_errno()
+        if code not in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+            raise OSError(code, os.strerror(code), str(old))
+    aside = old.with_name(f".old-{old.name}-{unique()}")
+    os.rename(old, aside)
+    try:
+        os.rename(new, old)
+    except OSError:
+        os.rename(aside, old)
+        raise
+    os.rename(aside, new)
 
 
 def unique() -> str:
     """A name part no other process or thread uses at the same time."""
-    return f"{os.getpid()}-{threading.get_ident()}"
+    return f"{os.getpid()}-{threading.get_ident()}-{uuid.uuid4().hex[:8]}"
 
 
 def write_atomic(path: Path, text: str) -> bool:
@@ -461,8 +745,11 @@ def write_atomic(path: Path, text: str) -> bool:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{unique()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return True
 
 
@@ -470,5 +757,6 @@ def run(root: Path | str = ".", **options) -> list[SnippetResult]:
     """Run every snippet of the project at root (see Project for the options)."""
     only = options.pop("only", None)
     force = options.pop("force", False)
-    return Project(Path(root), **options).run(only=only, force=force)
+    shard = options.pop("shard", None)
+    return Project(Path(root), **options).run(only=only, force=force, shard=shard)
 

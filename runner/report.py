@@ -2,15 +2,22 @@
 
 from statistics import median
 
+SOURCE = {"cached": "an earlier build", "ran": "this build",
+          "failed": "an earlier run (this build's run failed)"}
+
 
 def execution_times(runs: list[dict], versions: str) -> str:
-    total = sum(run["seconds"] for run in runs)
+    """A failed snippet's row gives the time of the outputs the site shows (runs.json keeps
+    that, not the failed attempt's), or a dash if it has none."""
+    total = sum(run["seconds"] or 0 for run in runs)
     ran = sum(run["status"] == "ran" for run in runs)
-    middle = median([run["seconds"] for run in runs] or [0])
-    slowest = max(runs, key=lambda run: run["seconds"], default=None)
+    timed = [run for run in runs if run["seconds"] is not None]
+    middle = median([run["seconds"] for run in timed] or [0])
+    slowest = max(timed, key=lambda run: run["seconds"], default=None)
     rows = "\n".join(
-        f"| [`{run['path']}`]({run['path']}) | {run['seconds']:.1f} | "
-        f"{'an earlier build' if run['status'] == 'cached' else 'this build'} |"
+        f"| [`{run['path']}`]({run['path']}) | "
+        f"{'-' if run['seconds'] is None else format(run['seconds'], '.1f')} | "
+        f"{SOURCE[run['status']]} |"
         for run in sorted(runs, key=lambda run: run["path"])
     )
     if ran == 0:

@@ -1,7 +1,11 @@
-"""Shared fixtures: the project's snippet outputs (run once per session, cached) and a
-factory for throwaway projects used by the bad-input tests."""
+"""Shared fixtures: the project's snippet outputs (run once per session, cached), the real
+site (built once per session, for every test that reads it) and a factory for throwaway
+projects used by the bad-input tests."""
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -35,30 +39,49 @@ def outputs():
     return Outputs(Project.from_env(ROOT))
 
 
+@pytest.fixture(scope="session")
+def built_site(outputs, tmp_path_factory):
+    """The real site, built strictly from the current sources once per test session (the
+    snippets already run by the outputs fixture, so the build executes nothing)."""
+    site_dir = tmp_path_factory.mktemp("site")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=ROOT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, capture_output=True,
+        text=True, timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return site_dir
+
+
+def make_project_in(root: Path, snippets=None, pages=None, nav=None) -> Path:
+    """A small project in root: the real mkdocs.yml, hooks and runner, with the given
+    snippets {"chapter/01_x.py": source} and pages {"page.md": markdown}."""
+    for folder in ("hooks", "runner", "overrides"):
+        shutil.copytree(ROOT / folder, root / folder,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "docs" / "stylesheets", root / "docs" / "stylesheets")
+    (root / "snippets").mkdir()
+    shutil.copy(ROOT / "snippets" / "site.mplstyle", root / "snippets" / "site.mplstyle")
+    for name, source in (snippets or {}).items():
+        path = root / "snippets" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(source)
+    pages = pages or {"index.md": "# Home\n"}
+    for name, text in pages.items():
+        (root / "docs" / name).write_text(text)
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    config["nav"] = nav or [{name.removesuffix(".md").title(): name} for name in pages] + [
+        {"Execution times": "execution-times.md"}
+    ]
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    return root
+
+
 @pytest.fixture
 def make_project(tmp_path):
-    """Build a small project in tmp_path: the real mkdocs.yml, hooks and runner, with the
-    given snippets {"chapter/01_x.py": source} and pages {"page.md": markdown}."""
+    """Build a small project in tmp_path (see make_project_in)."""
 
     def make(snippets=None, pages=None, nav=None):
-        for folder in ("hooks", "runner", "overrides"):
-            shutil.copytree(ROOT / folder, tmp_path / folder,
-                            ignore=shutil.ignore_patterns("__pycache__"))
-        shutil.copytree(ROOT / "docs" / "stylesheets", tmp_path / "docs" / "stylesheets")
-        (tmp_path / "snippets").mkdir()
-        shutil.copy(ROOT / "snippets" / "site.mplstyle", tmp_path / "snippets" / "site.mplstyle")
-        for name, source in (snippets or {}).items():
-            path = tmp_path / "snippets" / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(source)
-        pages = pages or {"index.md": "# Home\n"}
-        for name, text in pages.items():
-            (tmp_path / "docs" / name).write_text(text)
-        config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
-        config["nav"] = nav or [{name.removesuffix(".md").title(): name} for name in pages] + [
-            {"Execution times": "execution-times.md"}
-        ]
-        (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
-        return tmp_path
+        return make_project_in(tmp_path, snippets, pages, nav)
 
     return make

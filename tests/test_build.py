@@ -24,12 +24,9 @@ def build(cwd, site_dir, **env):
 
 
 @pytest.fixture(scope="module")
-def site(outputs, tmp_path_factory):
-    """The real site, built strictly (snippets already run by the outputs fixture)."""
-    site_dir = tmp_path_factory.mktemp("site")
-    result = build(ROOT, site_dir)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return site_dir
+def site(built_site):
+    """The real site, built strictly once per session (tests/conftest.py)."""
+    return built_site
 
 
 def test_strict_build_has_no_warnings(site):
@@ -165,7 +162,8 @@ GOOD = "print('fine')\n"
          "missing-figure", "missing-value", "broken-link", "broken-anchor"],
 )
 def test_bad_input_fails_the_build(make_project, tmp_path, snippets, page, expected):
-    project = make_project(snippets=snippets, pages={"index.md": "# Home\n", "p.md": page})
+    project = make_project(snippets=snippets,
+                           pages={"index.md": "# Home\n", "p.md": page, "ch.md": "# Ch\n"})
     result = build(project, tmp_path / "out")
     assert result.returncode != 0
     assert re.search(expected, result.stderr), result.stderr[-2000:]
@@ -174,7 +172,7 @@ def test_bad_input_fails_the_build(make_project, tmp_path, snippets, page, expec
 def test_failed_snippet_keeps_last_good_outputs_in_the_site(make_project, tmp_path):
     page = '# P\n\n```text\n--8<-- "ch/01_x/stdout.txt"\n```\n'
     project = make_project(snippets={"ch/01_x.py": "print('first good run')\n"},
-                           pages={"index.md": "# Home\n", "p.md": page})
+                           pages={"index.md": "# Home\n", "p.md": page, "ch.md": "# Ch\n"})
     assert build(project, tmp_path / "out").returncode == 0
     (project / "snippets" / "ch" / "01_x.py").write_text("raise SystemExit(3)\n")
     failed = build(project, tmp_path / "out2")

@@ -57,8 +57,39 @@ def test_ci_runs_make_test_and_caches():
     assert "make test" in commands and "make build" in commands
     cached = [step["with"]["path"] for step in steps(ci)
               if step.get("uses", "").startswith("actions/cache@")]
-    assert cached == ["build/outputs"]
+    assert cached == ["build/outputs", "build/outputs"]  # the shards' and the test job's
     assert any(step.get("with", {}).get("cache") == "pip" for step in steps(ci))
+
+
+@pytest.mark.parametrize(("name", "job"), [("ci.yml", "test"), ("deploy.yml", "build")])
+def test_snippets_run_as_shards_merged_before_the_tests(name, job):
+    workflow = load(name)
+    shards = workflow["jobs"]["snippets"]
+    count = len(shards["strategy"]["matrix"]["shard"])
+    assert count >= 2
+    shard_steps = shards["steps"]
+    run = next(s for s in shard_steps if s.get("run") == "make shard")
+    assert run["env"]["SHARD"] == f"${{{{ matrix.shard }}}}/{count}"
+    upload = next(s for s in shard_steps
+                  if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert upload["with"]["path"] == "build/outputs/.store"
+    assert upload["with"]["include-hidden-files"] is True  # .deps/ holds the lookup lists
+    tests = workflow["jobs"][job]
+    assert tests["needs"] == "snippets"
+    commands = [s.get("run", s.get("uses", "")) for s in tests["steps"]]
+    download = next(i for i, c in enumerate(commands) if c.startswith("actions/download-artifact@"))
+    assert tests["steps"][download]["with"]["path"] == "build/shards"
+    assert download < commands.index("make merge") < commands.index("make test")
+    makefile = (WORKFLOWS.parents[1] / "Makefile").read_text()
+    assert '-m runner --shard "$(SHARD)"' in makefile
+    assert "-m runner --merge build/shards/*" in makefile
+
+
+def test_deploy_publishes_only_main_whatever_triggers_it():
+    deploy = load("deploy.yml")
+    assert set(deploy["on"]) == {"push", "workflow_dispatch"}
+    for name, job in deploy["jobs"].items():
+        assert job["if"] == "github.ref == 'refs/heads/main'", name
 
 
 def test_deploy_uploads_the_built_site():

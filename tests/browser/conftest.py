@@ -9,8 +9,6 @@ import functools
 import http.server
 import os
 import shutil
-import subprocess
-import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
@@ -32,16 +30,7 @@ def chromium_path():
     return None
 
 
-@pytest.fixture(scope="session")
-def built_site(outputs, tmp_path_factory):
-    """The site, built strictly from the current sources (snippets already run)."""
-    site_dir = tmp_path_factory.mktemp("browser-site")
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=ROOT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, capture_output=True, text=True,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return site_dir
+# built_site: the real site, built once per session for every test (tests/conftest.py).
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
