@@ -1,4 +1,5 @@
 # runner: timeout=300
+# runner: data=../../requirements-releases.txt
 """Probe every Keras release in requirements-releases.txt and group the answers.
 
 `make setup` installs each release into a folder of its own; probe.py imports
