@@ -1,8 +1,10 @@
-"""MkDocs hook: one notebook per chapter, offered from its page as a download and in Colab.
+"""MkDocs hook: one notebook per chapter, offered from its page: rendered, as a download and in
+Colab.
 
-The notebooks are not rendered as pages: each chapter already shows every cell's code and
-output, and a rendered copy (about 1 MB of HTML each) doubled the book in the sidebar and in
-search. What a reader needs from a notebook is the file.
+mkdocs-jupyter renders each notebook as a page, but the chapter already shows every cell's
+code and output, so the rendered copy is reached from its chapter only: it has no nav entry
+(so no second book in the sidebar and no "Next" leading into the notebooks) and no search
+entry (so searches find the chapter, not its copy).
 
 - `on_pre_build` (after hooks/snippets.py has run the snippets) writes docs/notebooks/*.ipynb
   with the captured outputs attached; MkDocs publishes them as plain files. They are
@@ -13,6 +15,7 @@ search. What a reader needs from a notebook is the file.
 
 from __future__ import annotations
 
+import posixpath
 import sys
 from pathlib import Path
 from urllib.parse import urlparse
@@ -52,10 +55,20 @@ def on_page_markdown(markdown, page, config, files):
     if chapter is None:
         return markdown
     name = f"{chapter.slug}.ipynb"
+    # mkdocs-jupyter's include_source puts the file beside its rendered page
+    here = page.url.rstrip("/") if config.use_directory_urls else posixpath.dirname(page.url)
+    source = posixpath.relpath(f"notebooks/{chapter.slug}/{name}", here or ".")
     links = (
-        f"This chapter is also a notebook: [download it with its outputs]({chapter.notebook})"
-        f'{{ download="{name}" }}, or [open it in Colab]({state["colab"]}{name}) '
+        f"This chapter is also a notebook: [read it rendered]({chapter.notebook}), "
+        f'<a href="{source}" download="{name}">download it with its outputs</a>, or '
+        f"[open it in Colab]({state['colab']}{name}) "
         "(output-free; its first cell installs the versions this site was built with)."
     )
     head, _, rest = markdown.partition("\n")
     return f"{head}\n\n{links}\n{rest}"
+
+
+def on_page_content(html, page, config, files):
+    if page.file.src_uri.startswith("notebooks/"):
+        page.meta["search"] = {"exclude": True}  # read by Material's search plugin
+    return html

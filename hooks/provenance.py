@@ -77,6 +77,8 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_context(context, page, config, nav):
-    if page.file.generated_by:  # made by a hook: no file in docs/ to edit or view
+    # made by a hook, or written by one (the rendered notebooks, gitignored): no file in the
+    # repository to edit or view
+    if page.file.generated_by or page.file.src_uri.startswith("notebooks/"):
         page.edit_url = None
     return context

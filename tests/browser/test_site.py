@@ -139,15 +139,19 @@ def test_search_finds_the_activity_chapter(visit):
     assert any("activity-regularizers/" in link for link in links), links
 
 
-def test_notebooks_are_downloads_from_their_chapter_not_pages(visit, built_site):
-    """One notebook per chapter, linked from it: a real .ipynb download and a Colab link; no
-    notebook pages, so none in the sidebar, in search or after the last chapter."""
+def test_notebooks_are_reached_from_their_chapter_only(visit, built_site):
+    """One notebook per chapter, linked from it: rendered (mkdocs-jupyter, no prompts), a real
+    .ipynb download and a Colab link; the rendered copies are in no sidebar, no search result
+    and after no chapter's "Next"."""
     import json
 
-    assert not list(built_site.glob("notebooks/**/*.html"))
+    rendered = sorted(p.parent.name for p in built_site.glob("notebooks/*/index.html"))
+    assert rendered == sorted(CHAPTERS)
     index = json.loads((built_site / "search" / "search_index.json").read_text())
     assert not [d["location"] for d in index["docs"] if d["location"].startswith("notebooks")]
     for chapter in CHAPTERS:
+        html = (built_site / "notebooks" / chapter / "index.html").read_text()
+        assert "jp-InputPrompt" not in html or "In&nbsp;[" not in html
         page = visit(f"{chapter}/index.html", viewport={"width": 1280, "height": 900})
         p = page.page
         link = p.locator(f"article a[download='{chapter}.ipynb']")
@@ -160,6 +164,8 @@ def test_notebooks_are_downloads_from_their_chapter_not_pages(visit, built_site)
         colab = p.locator("article a[href^='https://colab.research.google.com/github/']")
         assert colab.first.get_attribute("href").endswith(f"/blob/main/notebooks/{chapter}.ipynb")
         assert p.locator(".md-sidebar--primary a[href*='notebooks/']").count() == 0
+        rendered_link = p.locator(f"article a[href$='notebooks/{chapter}/']")
+        assert rendered_link.count() == 1, chapter
         assert p.locator("a.md-content__button").count() == 2  # edit, view: a real source
         following = p.locator("a.md-footer__link--next")
         if following.count():
