@@ -100,6 +100,7 @@ class Project:
     style_file: Path | None = None
     warm: bool = True  # fork each snippet from a worker that imported `preload` once
     preload: tuple[str, ...] = PRELOAD
+    isolate: bool = True  # namespaces where the OS allows (False: the fallback everywhere)
 
     def __post_init__(self):
         self.root = Path(self.root).resolve()
@@ -117,6 +118,7 @@ class Project:
         if that is set, else in the default folder."""
         output_dir = output_dir or os.environ.get("SNIPPETS_OUTPUT_DIR") or None
         options.setdefault("warm", os.environ.get("SNIPPETS_WARM", "1") != "0")
+        options.setdefault("isolate", os.environ.get("SNIPPETS_SANDBOX", "1") != "0")
         return cls(Path(root), output_dir=output_dir, **options)
 
     # ---- discovery -------------------------------------------------------------------
@@ -268,7 +270,7 @@ class Project:
         (run_dir / "cwd").mkdir()
         request = {
             "snippet": str(path), "outdir": str(outdir), "rundir": str(run_dir),
-            "timeout": timeout, "warm": self.warm,
+            "timeout": timeout, "warm": self.warm, "isolate": self.isolate,
             "writable": [str(outdir), str(run_dir), env["MPLCONFIGDIR"], env["KERAS_HOME"]],
             "protect": [str(self.root), str(self.snippets_dir)],
         }

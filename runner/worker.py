@@ -82,11 +82,14 @@ def mounts() -> list[tuple[str, str]]:
     return found
 
 
-def isolate(writable: list[str], protect: list[str]) -> dict[str, str]:
+def isolate(writable: list[str], protect: list[str], wanted: bool = True) -> dict[str, str]:
     """Enter new PID, network and mount namespaces (as root, or in a user namespace), make
     every file system read-only but the writable folders; say what applied."""
     applied = {"processes": "process group and subreaper", "network": "Python-level guard",
                "files": "not restricted"}
+    if not wanted:
+        applied["why"] = "switched off (SNIPPETS_SANDBOX=0)"
+        return applied
     flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET
     if libc.unshare(flags) != 0:
         reason = os.strerror(ctypes.get_errno())
@@ -202,7 +205,7 @@ def supervise(request: dict, worker: int, warm: bool):
     """In the forked supervisor: sandbox, start, deadline, clean-up; writes status.json."""
     die_with_parent(worker)
     run = Path(request["rundir"])
-    sandbox = isolate(request["writable"], request["protect"])
+    sandbox = isolate(request["writable"], request["protect"], request.get("isolate", True))
     namespaces = sandbox["processes"] == "PID namespace"
     if not namespaces:
         check(libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), "prctl(PR_SET_CHILD_SUBREAPER)")
