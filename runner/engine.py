@@ -119,6 +119,9 @@ class Project:
         output_dir = output_dir or os.environ.get("SNIPPETS_OUTPUT_DIR") or None
         options.setdefault("warm", os.environ.get("SNIPPETS_WARM", "1") != "0")
         options.setdefault("isolate", os.environ.get("SNIPPETS_SANDBOX", "1") != "0")
+        if "SNIPPETS_PRELOAD" in os.environ:  # comma-separated module names ("": none)
+            options.setdefault("preload", tuple(
+                name for name in os.environ["SNIPPETS_PRELOAD"].split(",") if name))
         return cls(Path(root), output_dir=output_dir, **options)
 
     # ---- discovery -------------------------------------------------------------------
