@@ -381,6 +381,8 @@ class Project:
                 if self._worker is not None:
                     self.worker_facts = self._worker.facts
                     self._worker.close()
+                    facts = {**self.worker_facts, "sandbox": self.sandbox}
+                    write_atomic(self.output_dir / "worker.json", json.dumps(facts, indent=1))
                 self._worker = None
             if not only:
                 self.prune({self.snippet_id(p) for p in snippets})
@@ -439,6 +441,12 @@ class Project:
         """The last good run of one snippet (its fields are empty if it has none); all its
         fields come from one run, even if another run replaces it meanwhile."""
         return Outputs(snippet_id, self.link(snippet_id).resolve())
+
+    def worker(self) -> dict:
+        """What the worker of the last build that ran something said: the modules it
+        imported, in how many seconds, whether it forked, and the sandbox (worker.json)."""
+        file = self.output_dir / "worker.json"
+        return json.loads(file.read_text()) if file.is_file() else {}
 
     def runs(self) -> list[dict]:
         """What the last run did, snippet by snippet (runs.json)."""
