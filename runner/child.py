@@ -1,6 +1,6 @@
 """Run one snippet in this (fresh) process and write what it produced.
 
-Usage: python runner/child.py SNIPPET OUTDIR [TIMING]
+Usage: python runner/child.py SNIPPET OUTDIR
 
 The engine starts this file with a clean environment (fixed seeds, Agg backend, one
 TensorFlow thread, no network). It executes the snippet region by region, so the stdout
@@ -20,7 +20,6 @@ import random
 import re
 import socket
 import sys
-import time
 import traceback
 import types
 from pathlib import Path
@@ -164,8 +163,7 @@ def format_tail(exc, keep=8):
     return "".join(lines).splitlines()[-keep:]
 
 
-def main(snippet, outdir, timing=None):
-    started = time.perf_counter()
+def main(snippet, outdir):
     path = Path(snippet).resolve()
     outdir = Path(outdir)
     source = path.read_text(encoding="utf-8")
@@ -220,10 +218,8 @@ def main(snippet, outdir, timing=None):
         json.dumps(values, indent=1, sort_keys=True), encoding="utf-8"
     )
     (outdir / "figures.json").write_text(json.dumps(figures), encoding="utf-8")
-    if timing:  # the snippet's own time: in a warm worker, without interpreter start or imports
-        Path(timing).write_text(json.dumps({"seconds": time.perf_counter() - started}))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:4]))
+    sys.exit(main(*sys.argv[1:3]))

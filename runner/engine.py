@@ -87,6 +87,7 @@ class SnippetResult:
     key: str
     error: str = ""
     own: float | None = None  # the snippet's own time, without interpreter start and imports
+    warm: bool = False  # forked from the warm worker (else started in a fresh interpreter)
 
 
 @dataclass
@@ -168,7 +169,7 @@ class Project:
         digest = hashlib.sha256()
         digest.update(sys.version.encode() + machine_signature().encode())
         digest.update(json.dumps([CHILD_ENV, MPL_RC], sort_keys=True).encode())
-        for extra in (CHILD, WORKER, self.lock_file, self.style_file):
+        for extra in (CHILD, self.lock_file, self.style_file):
             digest.update(extra.read_bytes() if extra.is_file() else b"-")
         for file in [path, *self.local_imports(path)]:
             digest.update(file.name.encode() + b"\0" + file.read_bytes())
@@ -231,7 +232,7 @@ class Project:
         tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{path.stem}-", dir=self.store()))
         started = time.perf_counter()
         try:
-            error, own = self.execute(path, tmp, env or self.child_env())
+            error, own, warm = self.execute(path, tmp, env or self.child_env())
             seconds = round(time.perf_counter() - started, 2)
             if error:
                 return SnippetResult(snippet_id, display, "failed", seconds, key, error)
@@ -243,7 +244,7 @@ class Project:
             (tmp / "meta.json").write_text(json.dumps(meta, indent=1))
             self.store_run(tmp, stored)
             point_link(self.link(snippet_id), stored)
-            return SnippetResult(snippet_id, display, "ran", seconds, key, own=own)
+            return SnippetResult(snippet_id, display, "ran", seconds, key, own=own, warm=warm)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 
@@ -263,9 +264,11 @@ class Project:
             if not (stored / "meta.json").is_file():
                 raise
 
-    def execute(self, path: Path, outdir: Path, env: dict[str, str]) -> tuple[str, float | None]:
+    def execute(self, path: Path, outdir: Path, env: dict[str, str]
+                ) -> tuple[str, float | None, bool]:
         """Run the snippet in its own process (forked from the warm worker, or a fresh
-        interpreter) in a sandbox; return an error message ("" on success) and its own time."""
+        interpreter) in a sandbox; return an error message ("" on success), its own time
+        and whether it was forked from the warm worker."""
         display = self.display_path(path)
         timeout = snippet_timeout(path, self.timeout)
         self.scratch().mkdir(parents=True, exist_ok=True)
@@ -288,22 +291,22 @@ class Project:
             shutil.rmtree(run_dir, ignore_errors=True)
         if status is None:
             return (f"{display}: its supervisor ended without an answer (the runner's worker "
-                    f"stopped, or {timeout + ANSWER_GRACE:g} s passed)"), None
+                    f"stopped, or {timeout + ANSWER_GRACE:g} s passed)"), None, False
         self.sandbox = status["sandbox"]
         if status["timed_out"]:
             return (f"{display}: exceeded its timeout of {timeout:g} s and was stopped, "
-                    "with every process it started"), None
+                    "with every process it started"), None, False
         error_file = outdir / "error.json"
         if error_file.is_file():
             error = json.loads(error_file.read_text())
             where = f"{display}:{error['line']}" if error["line"] else display
             tail = "\n".join("    " + line for line in error["traceback"].rstrip().splitlines())
-            return f"{where}: {error['type']}: {error['message']}\n{tail}", None
+            return f"{where}: {error['type']}: {error['message']}\n{tail}", None, False
         if status["returncode"] != 0:
             last = "\n".join(stderr.strip().splitlines()[-8:])
             return (f"{display}: the snippet process exited with code "
-                    f"{status['returncode']}\n{last}"), None
-        return "", status["own"]
+                    f"{status['returncode']}\n{last}"), None, False
+        return "", status["own"], status["warm"]
 
     def sweep(self):
         """Remove what killed runs left behind: unfinished runs and run folders."""

@@ -17,9 +17,18 @@ A snippet re-runs only when its code, a local module it imports, the pinned depe
 the Python version or the way snippets are run changes; otherwise its outputs come from the cache.
 
 In the last build, {ran} of {len(runs)} snippets ran and the others came from the cache.
-The times are those of each snippet's last run, imports included: {total:.1f} s in all.
+{how_started(runs)} {total:.1f} s in all.
 
 | Snippet | Run time (s) | Outputs from |
 | --- | ---: | --- |
 {rows}
 """
+
+
+def how_started(runs: list[dict]) -> str:
+    if runs and all(run.get("warm") for run in runs):
+        return ("Each snippet ran in a process of its own, forked from a worker that had "
+                "imported TensorFlow, Keras, NumPy, matplotlib and scikit-learn once per build "
+                "(the outputs equal those of a fresh interpreter byte for byte; the tests check "
+                "it). The times are those of each snippet's last run, without those imports:")
+    return "The times are those of each snippet's last run, imports included:"
