@@ -6,9 +6,20 @@ Layout of the output folder (gitignored, default `build/outputs/`):
                                       values.json, figures.json, <figure>.svg, meta.json
     <chapter>/<nn>_<topic>  ->  ../.store/<key>     a symlink, replaced atomically
     runs.json                         what the last build did, for the "Execution times" page
+    worker.json                       what the last build's worker imported and the sandbox
+    .scratch/                         run folders of running snippets (cwd, stdout, stderr)
+    .lock                             held (fcntl) by the build using this folder
 
 Only this module knows that layout: everything else reads a run through `Project.outputs()`
-(an `Outputs`), `Project.published()` and `Project.runs()`.
+(an `Outputs`), `Project.published()`, `Project.runs()` and `Project.worker()`.
+
+Each snippet runs in a process of its own, started by runner/worker.py: forked from a worker
+that imported TensorFlow, Keras, NumPy, matplotlib and scikit-learn once per build (or a
+fresh interpreter with SNIPPETS_WARM=0; the outputs are the same bytes), under a supervisor
+that enforces the deadline, ends every process the snippet started and sandboxes it
+(namespaces: no network, read-only files but its own folders). A build holds the output
+folder's lock; at start it sweeps what killed builds left behind; SIGINT, SIGTERM and SIGHUP
+end every running snippet at once.
 
 A run writes into a temporary folder; only a successful run is moved into the store and
 only then is the symlink switched, so a failed or interrupted run leaves the last good
