@@ -237,7 +237,8 @@ class Project:
         if not force and (stored / "meta.json").is_file():
             meta = json.loads((stored / "meta.json").read_text())
             point_link(self.link(snippet_id), stored)
-            return SnippetResult(snippet_id, display, "cached", meta["seconds"], key)
+            return SnippetResult(snippet_id, display, "cached", meta["seconds"], key,
+                                 own=meta.get("own"), warm=meta.get("warm", False))
 
         self.store().mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{path.stem}-", dir=self.store()))
@@ -251,7 +252,8 @@ class Project:
             if missing:
                 error = f"{display}: the snippet process ended without writing {', '.join(missing)}"
                 return SnippetResult(snippet_id, display, "failed", seconds, key, error)
-            meta = {"id": snippet_id, "path": display, "key": key, "seconds": seconds}
+            meta = {"id": snippet_id, "path": display, "key": key, "seconds": seconds,
+                    "own": own, "warm": warm}
             (tmp / "meta.json").write_text(json.dumps(meta, indent=1))
             self.store_run(tmp, stored)
             point_link(self.link(snippet_id), stored)
