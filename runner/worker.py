@@ -187,6 +187,9 @@ def start_snippet(request: dict, warm: bool):
         del os.environ["RUNNER_SUPERVISOR"]
         os.environ["TMPDIR"] = str(cwd)
         args = [str(CHILD), request["snippet"], request["outdir"]]
+        # signal dispositions as in an interpreter started from a shell (the worker ignores
+        # Ctrl-C, and an ignored signal stays ignored across exec)
+        signal.signal(signal.SIGINT, signal.SIG_DFL if not warm else signal.default_int_handler)
         if not warm:
             os.execv(sys.executable, [sys.executable, *args])
         tempfile.tempdir = None

@@ -40,7 +40,10 @@ seen = [keras.mixed_precision.global_policy().name, keras.config.floatx(),
 """
 
 READS_STATE = """
+import signal
 import time
+
+ctrl_c = signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 started = time.perf_counter()
 import keras
@@ -67,6 +70,7 @@ def test_a_snippet_that_changes_global_state_leaves_the_next_unaffected(tmp_path
     assert changed[:3] == ["mixed_float16", "float64", True]
     reads = project.outputs("ch/02_reads").values
     assert reads["seen"] == ["float32", "float32", False]
+    assert reads["ctrl_c"] is True  # as in an interpreter started from a shell
     assert reads["import_seconds"] < 0.5  # keras came from the worker, not imported again
     # 03 registers the same class again: it would refuse a name already taken
     assert project.outputs("ch/03_changes_again").values["seen"] == changed
@@ -138,3 +142,18 @@ def test_warm_outputs_equal_fresh_interpreter_outputs_for_every_snippet(tmp_path
     artifacts.mkdir(parents=True, exist_ok=True)
     (artifacts / "warm-vs-fresh.json").write_text(json.dumps(report, indent=1))
     assert found == []
+
+
+@pytest.mark.parametrize("warm", [True, False], ids=["warm", "fresh"])
+def test_snippet_process_starts_like_an_interpreter_from_a_shell(tmp_path, warm):
+    project = project_with(tmp_path, {"ch/01_start.py": """
+        import os, signal, sys, tempfile
+        ctrl_c = signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        main = sys.modules["__main__"].__file__
+        temporary = tempfile.gettempdir() == os.getcwd()
+    """}, warm=warm)
+    [result] = project.run()
+    assert result.warm is warm
+    values = project.outputs("ch/01_start").values
+    assert values["ctrl_c"] is True and values["temporary"] is True
+    assert values["main"].endswith("snippets/ch/01_start.py")
