@@ -31,6 +31,7 @@ import ctypes
 import errno
 import json
 import os
+import random
 import re
 import select
 import signal
@@ -38,6 +39,7 @@ import sys
 import tempfile
 import time
 import traceback
+import types
 from pathlib import Path
 
 import child
@@ -53,6 +55,7 @@ LOCKED_FLAGS = {"nosuid": MS_NOSUID, "nodev": MS_NODEV, "noexec": MS_NOEXEC,
                 "strictatime": MS_STRICTATIME}
 PSEUDO = ("/proc", "/sys", "/dev")  # left as they are: not places a snippet stores files in
 libc = ctypes.CDLL(None, use_errno=True)
+AFTER_IMPORTS = None  # Python's global random state after random.seed(0) and the imports
 
 
 def check(result: int, what: str):
@@ -194,6 +197,8 @@ def start_snippet(request: dict, warm: bool):
             os.execv(sys.executable, [sys.executable, *args])
         tempfile.tempdir = None
         sys.argv = args
+        # child.main's random.seed(0), as a fresh child that imported these modules sees it
+        child.random = types.SimpleNamespace(seed=lambda _: random.setstate(AFTER_IMPORTS))
         started = time.perf_counter()
         code = child.main(*args[1:])
         # the snippet's own time: no interpreter start, no imports of what the worker imported
@@ -247,12 +252,18 @@ def supervise(request: dict, worker: int, warm: bool):
 def preload(modules: list[str]) -> dict:
     """Import the modules; fork only if that left this process with one thread."""
     started, missing = time.perf_counter(), []
+    # A fresh child seeds Python's global random with 0 before the snippet imports anything,
+    # and some imports draw from it (rich, imported by Keras, takes getrandbits(24)): so the
+    # worker seeds before its imports, and each forked snippet starts from the state after.
+    random.seed(0)
     for name in modules:
         try:
             __import__(name)
         except ModuleNotFoundError:  # a project without it: its snippets import nothing of it
             missing.append(name)
     modules = [name for name in modules if name not in missing]
+    global AFTER_IMPORTS
+    AFTER_IMPORTS = random.getstate()
     facts = {"pid": os.getpid(), "modules": modules, "missing": missing,
              "import_seconds": round(time.perf_counter() - started, 3)}
     threads = len(os.listdir("/proc/self/task"))

@@ -157,3 +157,25 @@ def test_snippet_process_starts_like_an_interpreter_from_a_shell(tmp_path, warm)
     values = project.outputs("ch/01_start").values
     assert values["ctrl_c"] is True and values["temporary"] is True
     assert values["main"].endswith("snippets/ch/01_start.py")
+
+
+UNSEEDED = """
+import random
+
+import keras
+
+weight = float(keras.initializers.GlorotUniform()((3, 3))[0, 0])
+after = random.random()
+"""
+
+
+def test_unseeded_keras_randomness_equals_a_fresh_interpreter(tmp_path):
+    """Importing Keras draws from Python's global random (rich takes getrandbits(24)); an
+    unseeded initializer then draws its seed from it: the warm worker must match that."""
+    warm = project_with(tmp_path / "warm", {"ch/01_unseeded.py": UNSEEDED},
+                        preload=("numpy", "keras"))
+    fresh = project_with(tmp_path / "fresh", {"ch/01_unseeded.py": UNSEEDED}, warm=False)
+    warm.run()
+    fresh.run()
+    assert warm.runs()[0]["warm"] and not fresh.runs()[0]["warm"]
+    assert warm.outputs("ch/01_unseeded").values == fresh.outputs("ch/01_unseeded").values
