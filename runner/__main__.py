@@ -24,11 +24,16 @@ def main(argv=None):
                         help="run only shard I of N (every N-th snippet in id order)")
     parser.add_argument("--merge", nargs="+", metavar="DIR", default=None,
                         help="merge these output folders' stores into the output folder")
+    parser.add_argument("--fresh", action="store_true", help="start each snippet in a fresh "
+                        "interpreter instead of forking it from the warm worker "
+                        "(also: SNIPPETS_WARM=0)")
     args = parser.parse_args(argv)
 
     project = Project.from_env(args.root, output_dir=args.output_dir, timeout=args.timeout)
     if args.jobs:
         project.jobs = args.jobs
+    if args.fresh:
+        project.warm = False
     only = [str(Path(p).resolve()) if p.endswith(".py") else p for p in args.only]
     started = time.perf_counter()
     try:
@@ -44,6 +49,10 @@ def main(argv=None):
     except RunnerError as error:
         print(f"runner: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("runner: interrupted: every running snippet was stopped; their last good "
+              "outputs were kept", file=sys.stderr)
+        return 130
     for result in results:
         print(f"{result.status:7} {result.seconds:7.2f} s  {result.path}")
         if result.note:

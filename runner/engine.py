@@ -6,9 +6,20 @@ Layout of the output folder (gitignored, default `build/outputs/`):
                                       values.json, figures.json, <figure>.svg, meta.json
     <chapter>/<nn>_<topic>  ->  ../.store/<key>     a symlink, replaced atomically
     runs.json                         what the last build did, for the "Execution times" page
+    worker.json                       what the last build's worker imported and the sandbox
+    .scratch/                         run folders of running snippets (cwd, stdout, stderr)
+    .lock                             held (fcntl) by the build using this folder
 
 Only this module knows that layout: everything else reads a run through `Project.outputs()`
-(an `Outputs`), `Project.published()` and `Project.runs()`.
+(an `Outputs`), `Project.published()`, `Project.runs()` and `Project.worker()`.
+
+Each snippet runs in a process of its own, started by runner/worker.py: forked from a worker
+that imported TensorFlow, Keras, NumPy, matplotlib and scikit-learn once per build (or a
+fresh interpreter with SNIPPETS_WARM=0; the outputs are the same bytes), under a supervisor
+that enforces the deadline, ends every process the snippet started and sandboxes it
+(namespaces: no network, read-only files but its own folders). A build holds the output
+folder's lock; at start it sweeps what killed builds left behind; SIGINT, SIGTERM and SIGHUP
+end every running snippet at once.
 
 A run writes into a temporary folder; only a successful run is moved into the store and
 only then is the symlink switched, so a failed or interrupted run leaves the last good
@@ -33,6 +44,7 @@ from __future__ import annotations
 import ast
 import ctypes
 import errno
+import fcntl
 import hashlib
 import json
 import logging
@@ -47,6 +59,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from fnmatch import fnmatch
 from functools import cached_property
@@ -54,6 +67,11 @@ from pathlib import Path
 
 RUNNER_DIR = Path(__file__).resolve().parent
 CHILD = RUNNER_DIR / "child.py"
+WORKER = RUNNER_DIR / "worker.py"
+# What the warm worker imports once, before it forks a process per snippet.
+PRELOAD = ("numpy", "tensorflow", "keras", "matplotlib.pyplot", "scipy.stats",
+           "sklearn.datasets", "sklearn.model_selection")
+ANSWER_GRACE = 30.0  # seconds past a snippet's timeout before its supervisor counts as lost
 SNIPPET_NAME = "[0-9][0-9]_*.py"
 NAMING_RULE = ("snippets are named NN_topic.py (two digits, an underscore) inside a chapter "
                "folder; other .py files there are helper modules, whose names cannot start "
@@ -112,6 +130,8 @@ class SnippetResult:
     key: str
     error: str = ""
     note: str = ""  # e.g. why a stored entry was not trusted
+    own: float | None = None  # the snippet's own time, without interpreter start and imports
+    warm: bool = False  # forked from the warm worker (else started in a fresh interpreter)
 
 
 @dataclass
@@ -123,6 +143,9 @@ class Project:
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     lock_file: Path | None = None
     style_file: Path | None = None
+    warm: bool = True  # fork each snippet from a worker that imported `preload` once
+    preload: tuple[str, ...] = PRELOAD
+    isolate: bool = True  # namespaces where the OS allows (False: the fallback everywhere)
 
     def __post_init__(self):
         self.root = Path(self.root).resolve()
@@ -130,12 +153,20 @@ class Project:
         self.output_dir = Path(self.output_dir or self.root / "build" / "outputs").resolve()
         self.lock_file = Path(self.lock_file or self.root / "requirements.txt")
         self.style_file = Path(self.style_file or self.snippets_dir / "site.mplstyle")
+        self._worker: Worker | None = None
+        self.worker_facts: dict = {}  # what the last run's worker said about itself
+        self.sandbox: dict = {}  # what the last run's sandbox applied
 
     @classmethod
     def from_env(cls, root: Path | str, output_dir: Path | str | None = None, **options):
         """The project at root, with its outputs in output_dir, else in $SNIPPETS_OUTPUT_DIR
         if that is set, else in the default folder."""
         output_dir = output_dir or os.environ.get("SNIPPETS_OUTPUT_DIR") or None
+        options.setdefault("warm", os.environ.get("SNIPPETS_WARM", "1") != "0")
+        options.setdefault("isolate", os.environ.get("SNIPPETS_SANDBOX", "1") != "0")
+        if "SNIPPETS_PRELOAD" in os.environ:  # comma-separated module names ("": none)
+            options.setdefault("preload", tuple(
+                name for name in os.environ["SNIPPETS_PRELOAD"].split(",") if name))
         return cls(Path(root), output_dir=output_dir, **options)
 
     # ---- discovery -------------------------------------------------------------------
@@ -246,8 +277,9 @@ class Project:
             for key, value in os.environ.items()
             if not key.startswith(("PYTHON", "MPL", "TF_", "KERAS_"))
         }
-        env.update(CHILD_ENV, MPLCONFIGDIR=str(self.mpl_config_dir()),
-                   KERAS_HOME=str(self.output_dir / ".keras-home"))
+        keras_home = self.output_dir / ".keras-home"
+        keras_home.mkdir(parents=True, exist_ok=True)
+        env.update(CHILD_ENV, MPLCONFIGDIR=str(self.mpl_config_dir()), KERAS_HOME=str(keras_home))
         return env
 
     # ---- running -----------------------------------------------------------------------
@@ -269,6 +301,10 @@ class Project:
 
     def store(self) -> Path:
         return self.output_dir / ".store"
+
+    def scratch(self) -> Path:
+        """Run folders (a snippet's cwd, its stdout and stderr files), removed after each run."""
+        return self.output_dir / ".scratch"
 
     def link(self, snippet_id: str) -> Path:
         return self.output_dir / snippet_id
@@ -326,7 +362,8 @@ class Project:
                     log.warning(note)
                 point_link(link, stored)
                 return SnippetResult(snippet_id, display, "cached", meta["seconds"], key,
-                                     note=note)
+                                     note=note, own=meta.get("own"),
+                                     warm=meta.get("warm", False))
             note = f"{display}: stored outputs {key} are damaged ({note}); running it again"
             log.warning(note)
 
@@ -336,7 +373,7 @@ class Project:
         try:
             source_copy = tmp / ".source.py"
             source_copy.write_bytes(source)
-            error = self.execute(path, tmp, env or self.child_env(), source_copy)
+            error, own, warm = self.execute(path, tmp, env or self.child_env(), source_copy)
             source_copy.unlink(missing_ok=True)
             seconds = round(time.perf_counter() - started, 2)
             if error:
@@ -360,12 +397,13 @@ class Project:
             stored = self.store() / key
             files = {f.name: file_hash(f) for f in sorted(tmp.iterdir())}
             meta = {"id": snippet_id, "path": display, "key": key, "seconds": seconds,
-                    "deps": deps, "files": files}
+                    "own": own, "warm": warm, "deps": deps, "files": files}
             (tmp / "meta.json").write_text(json.dumps(meta, indent=1))
             write_atomic(self.deps_file(prekey), json.dumps(sorted(deps)))
             self.store_run(tmp, stored, replace=force or bool(note))
             point_link(self.link(snippet_id), stored)
-            return SnippetResult(snippet_id, display, "ran", seconds, key, note=note)
+            return SnippetResult(snippet_id, display, "ran", seconds, key, note=note, own=own,
+                                 warm=warm)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 
@@ -385,39 +423,105 @@ class Project:
         exchange(tmp, stored)
 
     def execute(self, path: Path, outdir: Path, env: dict[str, str],
-                source: Path | None = None) -> str:
-        """Run the snippet (the bytes in source, if given) in a new process; return an error
-        message, or "" on success."""
+                source: Path | None = None) -> tuple[str, float | None, bool]:
+        """Run the snippet (the bytes in source, if given) in its own process (forked from
+        the warm worker, or a fresh interpreter) in a sandbox; return an error message ("" on
+        success), its own time and whether it was forked from the warm worker."""
         display = self.display_path(path)
         timeout = snippet_timeout(path, self.timeout)
-        scratch = tempfile.TemporaryDirectory(prefix="snippet-cwd-")  # files a snippet saves
-        process = subprocess.Popen(
-            [sys.executable, str(CHILD), str(path), str(outdir), *[str(source)][: bool(source)]],
-            cwd=scratch.name,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
+        self.scratch().mkdir(parents=True, exist_ok=True)
+        run_dir = Path(tempfile.mkdtemp(prefix=f"snippet-cwd-{path.stem}-", dir=self.scratch()))
+        (run_dir / "cwd").mkdir()
+        request = {
+            "snippet": str(path), "outdir": str(outdir), "rundir": str(run_dir),
+            "source": str(source) if source else None,
+            "timeout": timeout, "warm": self.warm, "isolate": self.isolate,
+            "writable": [str(outdir), str(run_dir), env["MPLCONFIGDIR"], env["KERAS_HOME"]],
+            "protect": [str(self.root), str(self.snippets_dir)],
+        }
+        worker = self._worker or Worker(self, env)  # a worker of its own outside run()
         try:
-            _, stderr = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
-            return f"{display}: exceeded its timeout of {timeout:g} s and was stopped"
+            status = worker.submit(request, timeout + ANSWER_GRACE)
+            stderr = run_dir / "stderr.log"
+            stderr = stderr.read_text(errors="replace") if stderr.is_file() else ""
         finally:
-            scratch.cleanup()
+            if worker is not self._worker:
+                worker.close()
+            shutil.rmtree(run_dir, ignore_errors=True)
+        if status is None:
+            return (f"{display}: its supervisor ended without an answer (the runner's worker "
+                    f"stopped, or {timeout + ANSWER_GRACE:g} s passed)"), None, False
+        self.sandbox = status["sandbox"]
+        if status["timed_out"]:
+            return (f"{display}: exceeded its timeout of {timeout:g} s and was stopped, "
+                    "with every process it started"), None, False
         error_file = outdir / "error.json"
         if error_file.is_file():
             error = json.loads(error_file.read_text())
             where = f"{display}:{error['line']}" if error["line"] else display
             tail = "\n".join("    " + line for line in error["traceback"].rstrip().splitlines())
-            return f"{where}: {error['type']}: {error['message']}\n{tail}"
-        if process.returncode != 0:
-            last = "\n".join(stderr.decode(errors="replace").strip().splitlines()[-8:])
-            return f"{display}: the snippet process exited with code {process.returncode}\n{last}"
-        return ""
+            return f"{where}: {error['type']}: {error['message']}\n{tail}", None, False
+        if status["returncode"] != 0:
+            last = "\n".join(stderr.strip().splitlines()[-8:])
+            return (f"{display}: the snippet process exited with code "
+                    f"{status['returncode']}\n{last}"), None, False
+        return "", status["own"], status["warm"]
+
+    def looks_cached(self, path: Path) -> bool:
+        """Whether a run of this snippet is in the store (not yet verified): if every snippet
+        looks cached, the build starts no warm worker."""
+        try:
+            return (self.store() / self.key(path) / "meta.json").is_file()
+        except Exception:  # noqa: BLE001 - run_one reports the problem, naming the snippet
+            return False
+
+    def sweep(self):
+        """Remove what killed runs left behind: unfinished runs and run folders."""
+        for leftover in [*self.store().glob(".tmp-*"), *self.scratch().glob("*")]:
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
+
+    @contextmanager
+    def locked(self):
+        """One build at a time per output folder (`mkdocs serve` and `make test` may share
+        one): wait for the other build's lock (fcntl, released by the kernel if it dies)."""
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.output_dir / ".lock", "a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                print(f"runner: waiting for another build that uses {self.output_dir}",
+                      file=sys.stderr, flush=True)
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+
+    @contextmanager
+    def stopping_on_signals(self, worker: Worker | None):
+        """SIGINT, SIGTERM or SIGHUP to the runner end every running snippet at once, then
+        take their usual course (Ctrl-C raises KeyboardInterrupt)."""
+        if worker is None or threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = {}
+
+        def handler(signum, frame):
+            worker.kill()
+            signal.signal(signum, previous[signum])
+            if callable(previous[signum]):
+                previous[signum](signum, frame)
+            else:
+                os.kill(os.getpid(), signum)
+
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            if signal.getsignal(signum) is not signal.SIG_IGN:
+                previous[signum] = signal.signal(signum, handler)
+        try:
+            yield
+        finally:
+            for signum, old in previous.items():
+                signal.signal(signum, old)
 
     def misnamed(self) -> list[str]:
         """Python files in snippets/ that break the naming rule, each with the rule."""
@@ -470,17 +574,35 @@ class Project:
                 raise RunnerError(f"unknown snippet(s): {', '.join(unknown)}")
             snippets = [p for p in snippets if self.snippet_id(p) in only or str(p) in only]
         workers = max(1, min(self.jobs, len(snippets)))
-        env = self.child_env()
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(lambda p: self.run_one(p, force, env), snippets))
-        if not only:
-            self.prune({self.snippet_id(p) for p in snippets})
-        try:
-            self.record(results, partial=bool(only))
-        except OSError as error:
-            raise RunnerError(f"cannot record the run in {self.output_dir / 'runs.json'}: "
-                              f"{error.strerror or error} (the output folder must be writable)"
-                              ) from None
+        with self.locked():
+            self.sweep()
+            env = self.child_env()
+            to_run = force or any(not self.looks_cached(p) for p in snippets)
+            # started from this thread: its parent-death signal follows this thread's life
+            self._worker = Worker(self, env) if to_run else None
+            try:
+                with (self.stopping_on_signals(self._worker),
+                      ThreadPoolExecutor(max_workers=workers) as pool):
+                    results = list(pool.map(lambda p: self.run_one(p, force, env), snippets))
+            finally:
+                if self._worker is not None:
+                    self.worker_facts = self._worker.facts
+                    self._worker.close()
+                    facts = {**self.worker_facts, "sandbox": self.sandbox}
+                    write_atomic(self.output_dir / "worker.json", json.dumps(facts, indent=1))
+                self._worker = None
+            if not only:
+                self.prune({self.snippet_id(p) for p in snippets})
+            try:
+                self.record(results, partial=bool(only))
+            except OSError as error:
+                raise RunnerError(f"cannot record the run in {self.output_dir / 'runs.json'}: "
+                                  f"{error.strerror or error} (the output folder must be "
+                                  "writable)") from None
+        if self.sandbox.get("why"):
+            print(f"runner: sandbox: {self.sandbox['why']}; snippets ran with: "
+                  f"processes: {self.sandbox['processes']}; network: {self.sandbox['network']}; "
+                  f"files: {self.sandbox['files']}", file=sys.stderr, flush=True)
         failed = [r for r in results if r.status == "failed"]
         if failed:
             listing = "\n".join(r.error for r in failed)
@@ -502,7 +624,8 @@ class Project:
             entry = asdict(result)
             if result.status == "failed":
                 shown = self.outputs(result.id).meta or {}
-                entry.update(seconds=shown.get("seconds"), key=shown.get("key", ""))
+                entry.update(seconds=shown.get("seconds"), key=shown.get("key", ""),
+                             own=shown.get("own"), warm=shown.get("warm", False))
             entries[result.id] = entry
         live = {self.snippet_id(p) for p in self.snippets()}
         ordered = [entries[key] for key in sorted(entries) if key in live]
@@ -541,6 +664,12 @@ class Project:
         """The last good run of one snippet (its fields are empty if it has none); all its
         fields come from one run, even if another run replaces it meanwhile."""
         return Outputs(snippet_id, self.link(snippet_id).resolve())
+
+    def worker(self) -> dict:
+        """What the worker of the last build that ran something said: the modules it
+        imported, in how many seconds, whether it forked, and the sandbox (worker.json)."""
+        file = self.output_dir / "worker.json"
+        return json.loads(file.read_text()) if file.is_file() else {}
 
     def runs(self) -> list[dict]:
         """What the last run did, snippet by snippet (runs.json)."""
@@ -599,6 +728,90 @@ class Project:
             uri = f"snippets/{source.relative_to(self.snippets_dir).as_posix()}"
             found[uri] = reader_text(source)
         return found
+
+
+class Worker:
+    """The worker process of one build (runner/worker.py) and the requests in flight.
+    Thread-safe: each thread submits one snippet and waits for its answer."""
+
+    def __init__(self, project: Project, env: dict[str, str]):
+        project.scratch().mkdir(parents=True, exist_ok=True)
+        self.log = Path(tempfile.mkstemp(prefix="worker-", suffix=".log", dir=project.scratch())[1])
+        modules = project.preload if project.warm else ()
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, str(WORKER), str(os.getpid()), *modules],
+                cwd=project.scratch(), env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=log, start_new_session=True,  # a terminal's Ctrl-C is the runner's
+            )
+        first = self.process.stdout.readline()
+        if not first:
+            self.process.wait()
+            tail = "\n".join(self.log.read_text(errors="replace").strip().splitlines()[-8:])
+            raise RunnerError(f"the snippet worker ({WORKER.name}, importing "
+                              f"{', '.join(modules) or 'nothing'}) did not start:\n{tail}")
+        self.facts = json.loads(first)
+        if project.warm and not self.facts["warm"]:
+            print(f"runner: {self.facts['why']}", file=sys.stderr, flush=True)
+        self.lock = threading.Lock()
+        self.waiting: dict[int, tuple[threading.Event, dict]] = {}
+        self.count = 0
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def submit(self, request: dict, timeout: float) -> dict | None:
+        """Run one snippet; its supervisor's status, or None if none came in time."""
+        event, answer = threading.Event(), {}
+        with self.lock:
+            self.count += 1
+            self.waiting[self.count] = (event, answer)
+            try:
+                self.process.stdin.write(json.dumps({**request, "id": self.count}).encode()
+                                         + b"\n")
+                self.process.stdin.flush()
+            except (BrokenPipeError, ValueError):
+                self.waiting.pop(self.count)
+                return None
+        event.wait(timeout)
+        return answer.get("status")
+
+    def _read(self):
+        for line in self.process.stdout:
+            message = json.loads(line)
+            with self.lock:
+                event, answer = self.waiting.pop(message["id"], (threading.Event(), {}))
+            answer["status"] = message["status"]
+            event.set()
+        with self.lock:  # the worker ended: nobody gets an answer any more
+            for event, _ in self.waiting.values():
+                event.set()
+            self.waiting.clear()
+
+    def kill(self):
+        """End every running snippet now (the worker ends each supervisor, which ends its
+        snippet and everything the snippet started), then the worker."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.reader.join(timeout=5)
+
+    def close(self):
+        """No more requests: the worker ends once idle (it is idle when all answered)."""
+        try:
+            self.process.stdin.close()
+        except OSError:
+            pass
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.kill()
+        self.reader.join(timeout=5)
+        self.process.stdout.close()
+        self.log.unlink(missing_ok=True)
 
 
 class Outputs:

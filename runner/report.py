@@ -2,6 +2,7 @@
 
 from statistics import median
 
+HEAVY = "TensorFlow, Keras, NumPy, matplotlib and scikit-learn"
 SOURCE = {"cached": "an earlier build", "ran": "this build",
           "failed": "an earlier run (this build's run failed)"}
 
@@ -17,6 +18,7 @@ def execution_times(runs: list[dict], versions: str) -> str:
     rows = "\n".join(
         f"| [`{run['path']}`]({run['path']}) | "
         f"{'-' if run['seconds'] is None else format(run['seconds'], '.1f')} | "
+        f"{'warm worker' if run.get('warm') else 'fresh interpreter'} | "
         f"{SOURCE[run['status']]} |"
         for run in sorted(runs, key=lambda run: run["path"])
     )
@@ -40,12 +42,15 @@ process ({versions}; one TensorFlow thread per example, one example per CPU core
 An example runs again only when its code, a local module it imports, the pinned dependency
 set, the Python version or the way examples are run changes; otherwise its outputs are kept.
 
-The site has {len(runs)} examples. Run one after another, they take {total:.0f} s in all,
-imports included; half of them finish within {middle:.1f} s.{slowest_line}
+The site has {len(runs)} examples. Run one after another, they take {total:.0f} s in all;
+half of them finish within {middle:.1f} s.{slowest_line} An example started by the warm worker
+was forked from a process that had imported {HEAVY} once per build, so its time leaves out
+those imports; one started in a fresh interpreter paid for them (the outputs are the same
+bytes either way, which the tests check).
 
 {this_build}
 
-| Example | Run time (s) | Last run in |
-| --- | ---: | --- |
+| Example | Run time (s) | Started by | Last run in |
+| --- | ---: | --- | --- |
 {rows}
 """

@@ -24,6 +24,8 @@ ax.legend()
 
 
 def project_with(tmp_path, snippets, **options):
+    """A throwaway project; its worker imports nothing first unless told (fast)."""
+    options.setdefault("preload", ())
     for name, source in snippets.items():
         path = tmp_path / "snippets" / name
         path.parent.mkdir(parents=True, exist_ok=True)
