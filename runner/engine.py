@@ -40,6 +40,7 @@ from pathlib import Path
 RUNNER_DIR = Path(__file__).resolve().parent
 CHILD = RUNNER_DIR / "child.py"
 SNIPPET_NAME = "[0-9][0-9]_*.py"
+SHARED = "_shared"  # snippets/_shared/: helper modules any chapter's snippets may import
 DIRECTIVE = "# runner: "  # a line for the runner only, e.g. `# runner: timeout=90`
 KEEP_PER_SNIPPET = 3
 DEFAULT_TIMEOUT = 60.0
@@ -120,7 +121,8 @@ class Project:
             return str(path)
 
     def local_imports(self, path: Path, seen: set[Path] | None = None) -> list[Path]:
-        """Files of local modules that path imports, transitively (its chapter folder)."""
+        """Files of local modules that path imports, transitively (its chapter folder,
+        then the shared folder)."""
         seen = set() if seen is None else seen
         try:
             tree = ast.parse(path.read_bytes(), str(path))
@@ -134,12 +136,16 @@ class Project:
                 names.add(node.module.split(".")[0])
         found = []
         for name in sorted(names):
-            folder = path.parent  # the child process puts the chapter folder on sys.path
-            for candidate in (folder / f"{name}.py", folder / name / "__init__.py"):
-                if candidate.is_file() and candidate not in seen:
-                    seen.add(candidate)
-                    found.append(candidate)
-                    found.extend(self.local_imports(candidate, seen))
+            # the child process has the chapter folder, then the shared one, on sys.path
+            for folder in (path.parent, self.snippets_dir / SHARED):
+                candidates = (folder / f"{name}.py", folder / name / "__init__.py")
+                candidate = next((c for c in candidates if c.is_file()), None)
+                if candidate:
+                    if candidate not in seen:
+                        seen.add(candidate)
+                        found.append(candidate)
+                        found.extend(self.local_imports(candidate, seen))
+                    break
         return found
 
     def key(self, path: Path) -> str:
@@ -173,7 +179,8 @@ class Project:
             if not key.startswith(("PYTHON", "MPL", "TF_", "KERAS_"))
         }
         env.update(CHILD_ENV, MPLCONFIGDIR=str(self.mpl_config_dir()),
-                   KERAS_HOME=str(self.output_dir / ".keras-home"))
+                   KERAS_HOME=str(self.output_dir / ".keras-home"),
+                   PYTHONPATH=str(self.snippets_dir / SHARED))  # after the chapter folder
         return env
 
     # ---- running -----------------------------------------------------------------------
