@@ -100,6 +100,7 @@ def test_l2_before_batch_norm_shrinks_the_kernel_and_raises_the_step(values):
     assert v["effective_lr"]["l2"] > v["effective_lr"]["none"]
     # without L2, the step in direction falls as the kernel grows
     assert np.mean(runs["none"]["angles"][-5:]) < np.mean(runs["none"]["angles"][:5])
+    assert runs["l2"]["angles"][0] > runs["l2"]["angles"][-1]  # a large first epoch
 
 
 # The comparison
