@@ -11,11 +11,10 @@ keras.utils.set_random_seed(0)
 # --8<-- [start:layers]
 images = (load_digits().images / 16.0).astype("float32")[..., None]
 augment = {  # fill with 0, the digits' background
-    "RandomTranslation(0.125, 0.125)": layers.RandomTranslation(
-        0.125, 0.125, fill_mode="constant", seed=0),
-    "RandomRotation(0.05)": layers.RandomRotation(
-        0.05, fill_mode="constant", seed=0),
-    "RandomZoom(0.2)": layers.RandomZoom(0.2, fill_mode="constant", seed=0),
+    "translation": layers.RandomTranslation(0.125, 0.125, fill_mode="constant",
+                                            seed=0),
+    "rotation": layers.RandomRotation(0.05, fill_mode="constant", seed=0),
+    "zoom": layers.RandomZoom(0.2, fill_mode="constant", seed=0),
 }
 same = np.repeat(images[:1], 200, axis=0)  # one image, 200 times
 changes = {}
@@ -26,14 +25,14 @@ for name, layer in augment.items():
     changes[name] = {"inference_unchanged": bool(np.array_equal(off, same)),
                      "distinct": distinct,
                      "mean_change": float(np.abs(on - same).mean())}
-    print(f"{name:32} training=False unchanged: "
+    print(f"{type(layer).__name__:17} training=False unchanged: "
           f"{changes[name]['inference_unchanged']}; training=True: "
           f"{distinct} distinct images of 200 copies")
 # --8<-- [end:layers]
 
 # --8<-- [start:model]
 model = keras.Sequential([keras.Input((8, 8, 1)),
-                          augment["RandomTranslation(0.125, 0.125)"],
+                          augment["translation"],
                           layers.Flatten(),
                           layers.Dense(10, activation="softmax")])
 predict_twice = [model.predict(same[:8], verbose=0) for _ in range(2)]
@@ -48,6 +47,6 @@ for row, (name, layer) in zip(axes, augment.items()):
         ax.imshow(image[..., 0], cmap="gray_r", vmin=0, vmax=1)
         ax.set_xticks([])
         ax.set_yticks([])
-    row[0].set_ylabel(name.split("(")[0].removeprefix("Random"), fontsize=8)
+    row[0].set_ylabel(name, fontsize=8)
 axes[0, 0].set_title("original", fontsize=8)
 fig.suptitle("Five training-time draws of each layer, one digit")
