@@ -1,4 +1,4 @@
-# runner: timeout=180
+# runner: timeout=300
 """The comparison, part 1: L2, dropout and the noise layers against none."""
 
 import matplotlib.pyplot as plt
