@@ -78,6 +78,7 @@ NAMING_RULE = ("snippets are named NN_topic.py (two digits, an underscore) insid
                "with a digit")
 NEWLINE = b"\n"
 MAX_OUTPUT_BYTES = 4_000_000  # all the files of one run (the child caps printing at 1 MB)
+SHARED = "_shared"  # snippets/_shared/: helper modules any chapter's snippets may import
 DIRECTIVE = "# runner: "  # a line for the runner only, e.g. `# runner: timeout=90`
 KEEP_PER_SNIPPET = 3
 DEFAULT_TIMEOUT = 60.0
@@ -185,8 +186,9 @@ class Project:
 
     def local_imports(self, path: Path, seen: set[Path] | None = None) -> list[Path]:
         """Files of local modules that path imports, transitively, found by reading the code
-        (`pkg.sub` gives pkg/__init__.py and pkg/sub.py). Only a first guess: the key of a
-        run uses the modules the child recorded it imported."""
+        in its chapter folder, then the shared folder (`pkg.sub` gives pkg/__init__.py and
+        pkg/sub.py). Only a first guess: the key of a run uses the modules the child recorded
+        it imported."""
         seen = set() if seen is None else seen
         try:
             tree = ast.parse(path.read_bytes(), str(path))
@@ -200,16 +202,21 @@ class Project:
                 names.add(node.module)
                 names.update(f"{node.module}.{alias.name}" for alias in node.names)
         found = []
-        folder = self.snippets_dir / path.relative_to(self.snippets_dir).parts[0]
         for name in sorted(names):
             parts = name.split(".")
-            for depth in range(1, len(parts) + 1):
-                base = folder.joinpath(*parts[:depth])
-                for candidate in (base.with_suffix(".py"), base / "__init__.py"):
-                    if candidate.is_file() and candidate not in seen:
-                        seen.add(candidate)
-                        found.append(candidate)
-                        found.extend(self.local_imports(candidate, seen))
+            # the child process has the chapter folder, then the shared one, on sys.path
+            for folder in (path.parent, self.snippets_dir / SHARED):
+                if not (folder / f"{parts[0]}.py").is_file() and not (
+                        folder / parts[0] / "__init__.py").is_file():
+                    continue
+                for depth in range(1, len(parts) + 1):
+                    base = folder.joinpath(*parts[:depth])
+                    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+                        if candidate.is_file() and candidate not in seen:
+                            seen.add(candidate)
+                            found.append(candidate)
+                            found.extend(self.local_imports(candidate, seen))
+                break
         return found
 
     def data_files(self, path: Path, source: bytes) -> list[Path]:
@@ -279,7 +286,8 @@ class Project:
         }
         keras_home = self.output_dir / ".keras-home"
         keras_home.mkdir(parents=True, exist_ok=True)
-        env.update(CHILD_ENV, MPLCONFIGDIR=str(self.mpl_config_dir()), KERAS_HOME=str(keras_home))
+        env.update(CHILD_ENV, MPLCONFIGDIR=str(self.mpl_config_dir()), KERAS_HOME=str(keras_home),
+                   PYTHONPATH=str(self.snippets_dir / SHARED))  # after the chapter folder
         return env
 
     # ---- running -----------------------------------------------------------------------

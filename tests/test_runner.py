@@ -112,6 +112,32 @@ def test_cache_reruns_only_what_changed(tmp_path):
     assert {r.status for r in project.run()} == {"ran"}
 
 
+def test_shared_modules_are_imported_cached_and_shadowed(tmp_path):
+    """snippets/_shared/ holds helpers for every chapter: a snippet imports them like
+    its own, re-runs when one changes, and a module of its own chapter wins."""
+    project = project_with(tmp_path, {
+        "_shared/harness.py": "FACTOR = 2\n",
+        "_shared/common.py": "NAME = 'shared'\n",
+        "ch/01_uses_shared.py": "from harness import FACTOR\nprint(FACTOR)\n",
+        "ch/common.py": "NAME = 'chapter'\n",
+        "ch/02_shadowed.py": "from common import NAME\nprint(NAME)\n",
+        "other/01_also.py": "import harness\nprint(harness.FACTOR)\n",
+    })
+    assert {r.status for r in project.run()} == {"ran"}
+    assert project.outputs("ch/01_uses_shared").text() == "2\n"
+    assert project.outputs("other/01_also").text() == "2\n"
+    assert project.outputs("ch/02_shadowed").text() == "chapter\n"
+    assert project.local_imports(tmp_path / "snippets" / "ch" / "02_shadowed.py") == [
+        tmp_path / "snippets" / "ch" / "common.py"]
+
+    (tmp_path / "snippets" / "_shared" / "harness.py").write_text("FACTOR = 3\n")
+    statuses = {r.id: r.status for r in project.run()}
+    assert statuses == {"ch/01_uses_shared": "ran", "ch/02_shadowed": "cached",
+                        "other/01_also": "ran"}
+    assert project.outputs("ch/01_uses_shared").text() == "3\n"
+    assert "snippets/_shared/harness.py" in project.published()
+
+
 def test_snippets_run_in_separate_processes(tmp_path):
     project = project_with(tmp_path, {
         "ch/01_set.py": "import os\nos.environ['LEAK'] = '1'\nimport sys\nsys.leak = 1\n",

@@ -239,27 +239,29 @@ class StopEach(keras.callbacks.Callback):
 BLOCK = 8  # networks per block: a network's arithmetic is then the same at any position
 
 
-def train(task, method, factors, seeds, record=False):
+def train(task, method, factors, seeds, record=False, builder=None):
     """Train one network per (factor, seed); return per-network results (with
-    `record=True`, also the curves, histograms and penalty share of `record_run`)."""
+    `record=True`, also the curves, histograms and penalty share of `record_run`).
+    `builder(task, method, factors, seeds)` makes the model (default: `build`)."""
     n = len(seeds)
     if n % BLOCK:  # pad with copies of the first network, dropped at the end
         factors = [*factors, *[factors[0]] * (BLOCK - n % BLOCK)]
         seeds = [*seeds, *[seeds[0]] * (BLOCK - n % BLOCK)]
-    result = train_block(task, method, factors, seeds, record)
+    result = train_block(task, method, factors, seeds, record, builder)
     return {key: value[:n] for key, value in result.items()}
 
 
-def train_block(task, method, factors, seeds, record=False):
+def train_block(task, method, factors, seeds, record=False, builder=None):
     keras.utils.set_random_seed(0)  # dropout masks; weights and batches have their seeds
-    model = build(task, method, factors, seeds)
+    model = (builder or build)(task, method, factors, seeds)
     order = batch_order(task, seeds)
     stopper = StopEach(task, seeds) if method in EARLY_STOPPING else None
     recorder = Recorder(task, seeds) if record else None
     model.fit(order, task.y[order], batch_size=BATCH, epochs=task.epochs,
               steps_per_epoch=task.train.shape[1] // BATCH, shuffle=False, verbose=0,
               callbacks=[c for c in (stopper, recorder) if c])
-    kernel = keras.ops.convert_to_numpy(model.layers[1].kernel)  # (networks, inputs, units)
+    first = next(layer for layer in model.layers if isinstance(layer, Parallel))
+    kernel = keras.ops.convert_to_numpy(first.kernel)  # (networks, inputs, units)
     result = {"near_zero": (np.abs(kernel) < 1e-3).mean(axis=(1, 2)),
               "exact_zero": (kernel == 0).mean(axis=(1, 2))}
     if stopper:
@@ -340,17 +342,19 @@ def record_run(task, model, method, factors, seeds, train_loss):
             "penalty": penalty, "penalty_share": penalty / (train_loss + penalty)}
 
 
-def evaluate_method(task, method, grid, scale=1.0):
+def evaluate_method(task, method, grid, scale=1.0, builder=None):
     """Train every value of the grid from every seed (the method's setting is value *
     scale); choose the value with the best mean validation accuracy (the smaller on a tie)
     and keep its per-seed results. The test split plays no part in the choice."""
     n = len(SEEDS)
     settings = [value * scale for value in grid]
     if method == "AdamW":  # one decay per optimizer: one model per value
-        parts = [train(task, method, [s] * n, list(SEEDS)) for s in settings]
+        parts = [train(task, method, [s] * n, list(SEEDS), builder=builder)
+                 for s in settings]
         runs = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
     else:
-        runs = train(task, method, np.repeat(settings, n), np.tile(SEEDS, len(grid)))
+        runs = train(task, method, np.repeat(settings, n), np.tile(SEEDS, len(grid)),
+                     builder=builder)
     sweep = {
         factor_key(value): {key: [round(float(v), 6) for v in runs[key][i * n:(i + 1) * n]]
                             for key in runs}
@@ -409,15 +413,18 @@ SETTING = {"dropout": "rate", "AdamW": "shrinkage", "L2 + dropout + early stoppi
            "L2 factor", "early stopping": f"patience {PATIENCE}"}
 
 
-def compare(task):
-    """Every method on one task, each compared seed by seed with no regularization.
-    The intervals are simultaneous: Bonferroni over the methods compared."""
+def compare(task, grids=None, builder=None, compared=None):
+    """Every method of `grids` (default: GRIDS, built by `builder`, default: `build`) on
+    one task, each compared seed by seed with no regularization ("none", which `grids`
+    must contain). The intervals are simultaneous: Bonferroni over the methods compared
+    (`compared` of them, if the family is split over several calls)."""
     steps = task.epochs * task.train.shape[1] // BATCH
     results = {method: evaluate_method(task, method, grid,
-                                       1 / (LEARNING_RATE * steps) if method == "AdamW" else 1)
-               for method, grid in GRIDS.items()}
+                                       1 / (LEARNING_RATE * steps) if method == "AdamW" else 1,
+                                       builder)
+               for method, grid in (grids or GRIDS).items()}
     base = results["none"]["chosen"]["test_acc"]
-    confidence = 1 - (1 - CONFIDENCE) / (len(results) - 1)
+    confidence = 1 - (1 - CONFIDENCE) / (compared or len(results) - 1)
     for method, result in results.items():
         if method != "none":
             result["vs_none"] = paired(result["chosen"]["test_acc"], base, confidence)
@@ -431,9 +438,11 @@ def points(d):
             f"{100 * d['high']:+.2f}]")
 
 
-def table(results):
+def table(results, settings=None):
     """One Markdown row per method: what validation chose, test accuracy, and the paired
-    difference from no regularization with its interval."""
+    difference from no regularization with its interval. `settings` names what each
+    method's value is (default: SETTING; otherwise "factor")."""
+    settings = SETTING if settings is None else settings
     rows = []
     for method, r in results.items():
         acc = f"{np.mean(r['chosen']['test_acc']):.1%}"
@@ -441,11 +450,11 @@ def table(results):
             rows.append(f"| none | | {acc} | | |")
             continue
         if len(r["grid"]) == 1:
-            setting = SETTING[method]
+            setting = settings[method]
         elif r["best"] == 0:
             setting = "0 (none)"
         else:
-            setting = f"{SETTING.get(method, 'factor')} {r['best']:g}"
+            setting = f"{settings.get(method, 'factor')} {r['best']:g}"
         rows.append(f"| {method} | {setting} | {acc} | {points(r['vs_none'])} "
                     f"| {r['verdict']} |")
     return "\n".join(rows)
@@ -536,15 +545,16 @@ DESCRIPTIONS = {
 }
 
 
-def cite(summary, method):
+def cite(summary, method, settings=None):
     """'L1 (factor 0.01): +7.20 pp [+4.90, +9.50]'"""
+    settings = SETTING if settings is None else settings
     r = summary[slug(method)]
     if len(r["grid"]) == 1:
         setting = ""
     elif r["best"] == 0:
         setting = " (validation chose 0)"
     else:
-        setting = f" ({SETTING.get(method, 'factor')} {r['best']:g})"
+        setting = f" ({settings.get(method, 'factor')} {r['best']:g})"
     return f"{method}{setting}: {points(r['vs_none'])}"
 
 

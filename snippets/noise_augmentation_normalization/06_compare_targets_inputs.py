@@ -1,0 +1,34 @@
+# runner: timeout=180
+"""The comparison, part 2: label smoothing and augmentation against none."""
+
+import matplotlib.pyplot as plt
+from experiment import describe, load_task, summarize, table
+
+from methods import (
+    BN_MOMENTUM, COMPARED, SETTING, compare_part, grids, plot_sweeps, verdicts,
+    zero_is_none,
+)
+
+# --8<-- [start:run]
+task = load_task("digits")
+results = compare_part(task, "targets and inputs")
+table_rows = table(results, SETTING)
+print(table_rows)
+# --8<-- [end:run]
+table_rows_methods = table_rows.split("\n", 1)[1]  # without the row of none
+
+# --8<-- [start:zero]
+print("strength 0 gives the baseline's results, every seed, bit for bit:")
+zero = zero_is_none(results)
+# --8<-- [end:zero]
+
+# --8<-- [start:grids]
+grids()
+# --8<-- [end:grids]
+
+plot_sweeps(results)
+plt.show()
+summary, facts = summarize(task, results)
+found = verdicts(summary, "targets and inputs")
+setup = describe()
+compared, bn_momentum = COMPARED, BN_MOMENTUM
