@@ -222,11 +222,14 @@ def plot_sweeps(results, label="sweeps"):
     import matplotlib.pyplot as plt
 
     swept = [m for m, r in results.items() if len(r["grid"]) > 1]
-    fig, axes = plt.subplots(1, len(swept), num=label,
-                             figsize=(2.4 * len(swept) + 0.6, 2.8),
-                             squeeze=False)
+    cols = min(len(swept), 2)  # two panels a row: the text stays legible
+    rows = -(-len(swept) // cols)
+    fig, axes = plt.subplots(rows, cols, num=label, squeeze=False,
+                             figsize=(3.2 * cols + 0.4, 2.9 * rows))
+    for ax in axes.flat[len(swept):]:
+        ax.remove()
     base = np.mean(results["none"]["chosen"]["val_acc"])
-    for ax, method in zip(axes[0], swept):
+    for ax, method in zip(axes.flat, swept):
         keys = [factor_key(v) for v in results[method]["grid"]]
         sweep = results[method]["sweep"]
         acc = [np.asarray(sweep[k]["val_acc"]) for k in keys]
@@ -235,8 +238,9 @@ def plot_sweeps(results, label="sweeps"):
         ax.errorbar(range(len(keys)), [a.mean() for a in acc], yerr=half,
                     marker="o", capsize=3, color="C0")
         ax.axhline(base, color="0.4", linestyle="--")
-        ax.set_xticks(range(len(keys)), keys, rotation=45, fontsize=8)
-        ax.set_title(method, fontsize=9)
+        ax.set_xticks(range(len(keys)), keys, rotation=45)
+        ax.set_title(method)
         ax.set(xlabel=SETTING.get(method, "factor"))
-    axes[0, 0].set(ylabel="validation accuracy")
+    for ax in axes[:, 0]:
+        ax.set(ylabel="validation accuracy")
     return fig

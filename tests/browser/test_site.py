@@ -23,7 +23,8 @@ def nav_pages():
     return ["index.html" if stem == "index" else f"{stem}/index.html" for stem in stems]
 
 
-PAGES = nav_pages()
+# the rendered notebooks: no nav entry (reached from their chapters), tested like every page
+PAGES = nav_pages() + [f"notebooks/{chapter}/index.html" for chapter in CHAPTERS]
 
 
 def slug(path):
