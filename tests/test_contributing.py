@@ -88,5 +88,9 @@ def test_add_a_chapter_as_contributing_says(make_project, tmp_path):
     sources = [cell.source for cell in notebook.cells]
     exercise = next(i for i, s in enumerate(sources) if "Exercise 1: the L2 penalty" in s)
     assert any("l2 = 0.5" in s for s in sources[exercise:])  # the solution, after its text
-    assert (tmp_path / "site" / "notebooks" / "sparse-codes.ipynb").is_file()  # the download
-    assert '<a download="sparse-codes.ipynb" href="../notebooks/sparse-codes.ipynb">' in html
+    # the download, beside the rendered notebook, and both linked from the chapter
+    assert (tmp_path / "site" / "notebooks" / "sparse-codes" / "sparse-codes.ipynb").is_file()
+    assert (tmp_path / "site" / "notebooks" / "sparse-codes" / "index.html").is_file()
+    assert ('<a href="../notebooks/sparse-codes/sparse-codes.ipynb" download="sparse-codes.ipynb">'
+            in html)
+    assert '<a href="../notebooks/sparse-codes/">read it rendered</a>' in html
