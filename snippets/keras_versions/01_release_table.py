@@ -29,9 +29,9 @@ def listed():
 
 # --8<-- [start:run]
 folders = listed()
-present = [str(INSTALLED / f) for f in folders if (INSTALLED / f).is_dir()]
+present = [f for f in folders if (INSTALLED / f).is_dir()]
 run = subprocess.run(
-    [sys.executable, probe.__file__, *present],
+    [sys.executable, probe.__file__, *(str(INSTALLED / f) for f in present)],
     capture_output=True, text=True, check=True,
 )
 answers = json.loads(run.stdout.splitlines()[-1])

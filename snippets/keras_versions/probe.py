@@ -219,8 +219,11 @@ def probe_all(folders, workers=2):
                 sys.path.insert(0, folder)
                 if os.path.basename(folder).startswith("tf_keras"):
                     os.environ["KERAS_PROBE"] = "tf_keras"
+                answer = probe_one()
+                if "file" in answer:  # imported from this folder? (no paths kept)
+                    answer["from_folder"] = answer.pop("file").startswith(folder)
                 with os.fdopen(write, "w") as pipe:
-                    json.dump(probe_one(), pipe)
+                    json.dump(answer, pipe)
                 os._exit(0)
             os.close(write)
             running[pid] = (folder, os.fdopen(read))

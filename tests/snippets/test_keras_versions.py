@@ -19,9 +19,11 @@ def test_every_listed_release_has_a_row_and_ran(table):
         (r["label"], r.get("why")) for r in table["rows"] if not r["runs"]]
 
 
-def test_each_release_reported_its_own_version(table):
+def test_each_release_was_imported_from_its_folder_and_reported_its_version(table):
     for row in table["rows"]:
         assert row["label"].split()[1] == row["version"], row["label"]
+    for folder, answer in table["answers"].items():
+        assert answer["from_folder"] is True, folder
 
 
 def test_groups_are_consecutive_runs_of_identical_answers(table):
