@@ -9,6 +9,7 @@ spec `json` gives compact JSON for a page's `<script type="application/json">`).
 
 from __future__ import annotations
 
+import ast
 import html
 import json
 import re
@@ -18,13 +19,14 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from mdit_py_plugins.admon import admon_plugin
 
-from runner.child import MARKER
-from runner.engine import Project, reader_text
+from runner.child import MARKER, split_regions
+from runner.engine import Project, is_snippet, reader_text
 
 INCLUDE = re.compile(r"""^(?P<indent>\s*)--8<--\s+(["'])(?P<target>[^"']+)\2\s*$""")
 VALUE = re.compile(
     r"\{\{\s*(?P<id>[\w-]+/[\w-]+):(?P<path>@?[\w.-]+)\s*(?:\|\s*(?P<spec>[^}]*?)\s*)?\}\}")
 FIGURE = re.compile(r"(?:^|/)figures/(?P<id>[\w-]+/[\w-]+)/(?P<name>[\w-]+)\.svg$")
+FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})\s*(?P<lang>[\w+-]*)\s*(?P<rest>.*)$")
 
 
 class PageError(Exception):
@@ -260,16 +262,155 @@ class Checker:
 def render(page: Page, project: Project) -> str:
     """Check every reference of the page and return its Markdown for the site: values
     substituted, outputs and whole files written in as readers see them (sections are
-    left to pymdownx.snippets)."""
+    left to pymdownx.snippets). Each shown section is tagged with its file and its place in
+    it, and preceded, the first time its file appears, by a collapsed "Set-up" block (what
+    the file runs before its first section), so that a copy button can copy set-up, earlier
+    sections and the section itself (docs/javascripts/copy.js). Outputs are tagged as such.
+    A "whole file" expander of files that the page shows in sections becomes a link to the
+    copy the site serves, instead of a second copy of the code in the page."""
     checker = Checker(project)
     if problems := checker.problems(page):
         raise PageError("\n".join(problems))
     lines = [checker.fill(line) for line in page.text.split("\n")]  # a value may be lines
-    for block in reversed(list(page.walk())):
-        if isinstance(block, Include) and not block.section:
+    shown = shown_sections(page)
+    edits: list[tuple[int, int, list[str]]] = []  # replace lines[start:end]
+    set_up, skip_to = set(), -1
+    for block in page.walk():
+        if block.line - 1 < skip_to:  # inside an expander replaced by links
+            continue
+        if isinstance(block, Expander) and linked(block, shown):
+            start = block.line - 1
+            skip_to = start + len(block.text.split("\n"))
+            indent = re.match(r"\s*", lines[start])[0]
+            edits.append((start, skip_to, whole_file_links(block, project, indent)))
+        elif isinstance(block, Include) and not block.section:
             body = included_text(block, project).rstrip("\n").split("\n")
-            lines[block.line - 1 : block.line] = [(block.indent + s).rstrip() for s in body]
+            edits.append((block.line - 1, block.line, [(block.indent + s).rstrip() for s in body]))
+        if isinstance(block, Output) and block.fenced:
+            fence = fence_line(lines, block.line - 1)
+            edits.append((fence, fence + 1, [tag(lines[fence], "output")]))
+        elif isinstance(block, Code) and block.section and is_snippet(block.file):
+            parts = Parts.of(project.snippets_dir / block.file, shown[block.snippet_id])
+            fence = fence_line(lines, block.line - 1)
+            order = list(parts.sections).index(block.section) + 1
+            edits.append((fence, fence + 1, [tag(lines[fence], "snippet",
+                                                 snippet=block.snippet_id, order=order)]))
+            if block.snippet_id not in set_up and parts.setup:
+                set_up.add(block.snippet_id)
+                edits.append((fence, fence, setup_block(block, parts.setup)))
+    for start, end, replacement in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+        lines[start:end] = replacement
     return "\n".join(lines)
+
+
+@dataclass
+class Parts:
+    """A snippet as a page shows it in sections: its set-up (everything before the first
+    section the page shows, without the docstring: imports, and data or helpers from
+    sections the page does not show) and its sections' code, in the order of the file."""
+
+    setup: str
+    sections: dict[str, str]
+
+    @classmethod
+    def of(cls, path: Path, shown: list[str]) -> Parts:
+        lines = reader_text(path).splitlines(keepends=True)
+        regions = list(split_regions(lines))
+        first = next((i for i, (_, _, names) in enumerate(regions) if set(names) & set(shown)),
+                     len(regions))
+        head = [line for start, end, _ in regions[:first] for line in lines[start:end]]
+        setup = "".join(head[docstring_end(head):]).strip("\n")
+        setup = re.sub(r"\n{3,}", "\n\n\n", setup)
+        sections: dict[str, list[str]] = {}
+        for start, end, names in regions:
+            for name in names:
+                sections.setdefault(name, []).extend(lines[start:end])
+        return cls(setup, {name: "".join(body).strip("\n") for name, body in sections.items()})
+
+
+def docstring_end(lines: list[str]) -> int:
+    """The number of leading lines that hold the module's docstring (0 if none)."""
+    try:
+        body = ast.parse("".join(lines)).body
+    except SyntaxError:
+        return 0
+    first = body[0] if body else None
+    if isinstance(first, ast.Expr) and isinstance(getattr(first, "value", None), ast.Constant) \
+            and isinstance(first.value.value, str):
+        return first.end_lineno
+    return 0
+
+
+def shown_sections(page: Page) -> dict[str, list[str]]:
+    """The sections of each snippet that the page shows, by snippet id, in page order."""
+    shown: dict[str, list[str]] = {}
+    for block in page.walk():
+        if isinstance(block, Code) and block.section and is_snippet(block.file):
+            shown.setdefault(block.snippet_id, []).append(block.section)
+    return shown
+
+
+def copies(page: Page, project: Project) -> list[tuple[Code, str]]:
+    """What the copy button of each shown section copies: its file's set-up, then the
+    sections of that file that the page shows, in file order, up to and including it."""
+    shown, found = shown_sections(page), []
+    for block in page.walk():
+        if isinstance(block, Code) and block.section and is_snippet(block.file):
+            parts = Parts.of(project.snippets_dir / block.file, shown[block.snippet_id])
+            names = list(parts.sections)
+            upto = [name for name in names[: names.index(block.section) + 1]
+                    if name in shown[block.snippet_id]]
+            code = [parts.setup] + [parts.sections[name] for name in upto]
+            found.append((block, "\n\n".join(part for part in code if part) + "\n"))
+    return found
+
+
+def linked(block: Expander, shown: dict[str, list[str]]) -> bool:
+    """A "whole file" expander whose every file the page also shows in sections."""
+    files = [b for b in block.blocks if isinstance(b, Code)]
+    return block.kind == "example" and bool(files) and all(
+        not b.section and b.snippet_id in shown for b in files)
+
+
+def whole_file_links(block: Expander, project: Project, indent: str) -> list[str]:
+    found = []
+    for code in (b for b in block.blocks if isinstance(b, Code)):
+        name, url = Path(code.file).name, f"snippets/{code.file}"
+        count = len(reader_text(project.snippets_dir / code.file).splitlines())
+        found += [f"{indent}The whole file, which runs as it is: [`{name}`]({url}) ({count} "
+                  f'lines), or [download it]({url}){{ download="{name}" }}.',
+                  f"{indent}{{ .whole-file }}", ""]
+    return found
+
+
+def fence_line(lines: list[str], include: int) -> int:
+    """The index of the fence that opens the code block holding the line `include`."""
+    index = include
+    while index > 0 and not FENCE.match(lines[index]):
+        index -= 1
+    return index
+
+
+def tag(fence: str, kind: str, **data) -> str:
+    """A fence's opening line with a class and data attributes (attr_list syntax)."""
+    match = FENCE.match(fence)
+    rest = match["rest"].strip()
+    if rest.startswith("{") and rest.endswith("}"):
+        rest = rest[1:-1].strip()
+    attributes = [f".{match['lang']}" if match["lang"] else "", f".{kind}", rest,
+                  *(f'data-{key}="{value}"' for key, value in data.items())]
+    return f"{match['indent']}{match['fence']}{{{' '.join(a for a in attributes if a)}}}"
+
+
+def setup_block(block: Code, setup: str) -> list[str]:
+    """A collapsed block with a file's set-up, tagged as part 0 of the file."""
+    indent, name = block.indent, Path(block.file).name
+    fence = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`+", setup)), default=0))
+    head = (f'{fence}{{.python .snippet title="snippets/{block.file} (set-up)" '
+            f'data-snippet="{block.snippet_id}" data-order="0"}}')
+    body = [f"    {line}".rstrip() for line in setup.split("\n")]
+    return [f'{indent}??? note "Set-up for `{name}`: the copy buttons below include it"',
+            *(f"{indent}{line}".rstrip() for line in [f"    {head}", *body, f"    {fence}", ""])]
 
 
 def included_text(item: Include, project: Project) -> str:

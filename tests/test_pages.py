@@ -6,7 +6,7 @@ import textwrap
 import pytest
 
 from runner.engine import Project
-from runner.page import Page, PageError, mathml
+from runner.page import Page, PageError, copies, mathml
 from runner.page import render as render_page
 
 
@@ -31,6 +31,22 @@ EXERCISE = "# Title\n\n" + exercise(
     "ch/02_exercise_demo", "Exercise 3: a title", "Text of the exercise, {{ ch/01_demo:penalty }}.")
 
 
+PARTS = '''"""Docstring: not part of the set-up."""
+
+import math
+# --8<-- [start:data]
+rows = 3
+# --8<-- [end:data]
+# --8<-- [start:first]
+print(math.sqrt(rows * 3))
+# --8<-- [end:first]
+hidden = 1
+# --8<-- [start:second]
+print(rows + 1)
+# --8<-- [end:second]
+'''
+
+
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("project")
@@ -45,6 +61,7 @@ def project(tmp_path_factory):
         "plt.figure(num='curves')\n"
     )
     (snippet.parent / "02_exercise_demo.py").write_text("print('solved')\n")
+    (snippet.parent / "03_parts.py").write_text(PARTS)
     project = Project(tmp_path)
     project.run()
     return project
@@ -73,7 +90,11 @@ def test_valid_includes_and_figures_pass(project):
         '```text title="Output"\n--8<-- "ch/01_demo/main.txt"\n```\n\n'
         "![A curve](figures/ch/01_demo/curves.svg)\n"
     )
-    assert render(project, text) == text.replace('--8<-- "ch/01_demo/main.txt"', "1.0")
+    expected = (text.replace('--8<-- "ch/01_demo/main.txt"', "1.0")
+                .replace('```text title="Output"', '```{.text .output title="Output"}')
+                .replace('```python title="x"', '```{.python .snippet title="x" '
+                         'data-snippet="ch/01_demo" data-order="1"}'))
+    assert render(project, text).endswith(expected)
 
 
 def test_whole_files_are_written_in_as_readers_see_them(project):
@@ -172,3 +193,43 @@ def test_math_is_labelled_mathml_and_errors_name_the_page():
 def test_json_spec_injects_compact_json_safe_in_a_script(project):
     assert render(project, "{{ ch/01_demo:rows|json }}") == '{"l1":{"acc":0.8125},"list":[3,4]}'
     assert render(project, "{{ ch/01_demo:penalty|json }}") == "1.0"
+
+
+SECTIONS = ('# T\n\n' + shown("ch/03_parts.py:first", "ch/03_parts/first.txt")
+            + "\nText.\n\n" + shown("ch/03_parts.py:second", "ch/03_parts/second.txt"))
+
+
+def test_a_file_shown_in_sections_gets_one_set_up_block_before_its_first_section(project):
+    rendered = render(project, SECTIONS)
+    setup = ('??? note "Set-up for `03_parts.py`: the copy buttons below include it"\n'
+             '    ```{.python .snippet title="snippets/ch/03_parts.py (set-up)" '
+             'data-snippet="ch/03_parts" data-order="0"}\n'
+             "    import math\n    rows = 3\n    ```\n\n"
+             '```{.python .snippet title="snippets/ch/03_parts.py" data-snippet="ch/03_parts" '
+             'data-order="2"}\n--8<-- "ch/03_parts.py:first"\n```')
+    assert setup in rendered  # the unshown section before the first shown one is set-up
+    assert rendered.count("??? note") == 1 and "Docstring" not in rendered
+    assert 'data-snippet="ch/03_parts" data-order="3"}\n--8<-- "ch/03_parts.py:second"' in rendered
+    assert rendered.count("{.text .output") == 2
+
+
+def test_a_copy_is_set_up_earlier_shown_sections_and_the_section(project):
+    page = Page.parse(SECTIONS, "docs/p.md")
+    first, second = copies(page, project)
+    assert first[1] == "import math\nrows = 3\n\nprint(math.sqrt(rows * 3))\n"
+    assert second[1] == first[1] + "\nprint(rows + 1)\n"  # not the hidden line between
+    only_second = Page.parse(shown("ch/03_parts.py:second", "ch/03_parts/second.txt"), "p")
+    [(_, text)] = copies(only_second, project)
+    assert text == "import math\nrows = 3\nprint(math.sqrt(rows * 3))\nhidden = 1\n\n" \
+        "print(rows + 1)\n"  # not shown at all: everything before the section is set-up
+
+
+def test_whole_files_already_shown_in_sections_are_linked_not_inlined(project):
+    whole = ('??? example "The whole file"\n    ```python title="x"\n'
+             '    --8<-- "ch/03_parts.py"\n    ```\n')
+    rendered = render(project, SECTIONS + "\n" + whole)
+    assert "??? example" not in rendered and "hidden = 1" not in rendered
+    assert ("The whole file, which runs as it is: [`03_parts.py`](snippets/ch/03_parts.py) "
+            '(13 lines), or [download it](snippets/ch/03_parts.py){ download="03_parts.py" }.\n'
+            "{ .whole-file }") in rendered
+    assert "hidden = 1" in render(project, whole)  # the only place the file appears: inlined

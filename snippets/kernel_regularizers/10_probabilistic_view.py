@@ -10,14 +10,6 @@ import keras
 from keras import layers, optimizers, regularizers
 from scipy import stats
 
-# --8<-- [start:data]
-rng = np.random.default_rng(0)
-n_rows, n_features = 200, 5
-x = rng.normal(size=(n_rows, n_features)).astype("float32")
-true_w = np.array([1.5, -1.0, 0.5, 0.0, 0.0])
-y = (rng.random(n_rows) < 1 / (1 + np.exp(-x @ true_w))).astype("float32").reshape(-1, 1)
-# --8<-- [end:data]
-
 
 def keras_model(regularizer):
     keras.utils.set_random_seed(0)
@@ -34,6 +26,31 @@ def log_likelihood(w):
     logits = x.astype("float64") @ w
     return float(np.sum(y[:, 0] * logits - np.logaddexp(0, logits)))  # sum of log p(y_i | x_i, w)
 
+
+def map_weights(name, sigma2, b):
+    """Maximum a posteriori weights in float64: Newton for Gaussian, proximal gradient for Laplace."""
+    xd, yd, w = x.astype("float64"), y[:, 0].astype("float64"), np.zeros(n_features)
+    if name == "L2":
+        for _ in range(50):
+            p = 1 / (1 + np.exp(-xd @ w))
+            gradient = xd.T @ (p - yd) + w / sigma2
+            hessian = xd.T @ (xd * (p * (1 - p))[:, None]) + np.eye(n_features) / sigma2
+            w -= np.linalg.solve(hessian, gradient)
+        return w
+    step = 4 / np.linalg.eigvalsh(xd.T @ xd).max()  # 1 / Lipschitz constant of the gradient
+    for _ in range(5000):
+        w = w - step * xd.T @ (1 / (1 + np.exp(-xd @ w)) - yd)
+        w = np.sign(w) * np.maximum(np.abs(w) - step / b, 0)  # proximal step of |w| / b
+    return w
+
+
+# --8<-- [start:data]
+rng = np.random.default_rng(0)
+n_rows, n_features = 200, 5
+x = rng.normal(size=(n_rows, n_features)).astype("float32")
+true_w = np.array([1.5, -1.0, 0.5, 0.0, 0.0])
+y = (rng.random(n_rows) < 1 / (1 + np.exp(-x @ true_w))).astype("float32").reshape(-1, 1)
+# --8<-- [end:data]
 
 # --8<-- [start:priors]
 lam = 0.01  # the factor passed to L2(...) and to L1(...)
@@ -67,23 +84,6 @@ for name, (regularizer, log_prior) in priors.items():
 # --8<-- [end:identity]
 
 
-def map_weights(name):
-    """Maximum a posteriori weights in float64: Newton for Gaussian, proximal gradient for Laplace."""
-    xd, yd, w = x.astype("float64"), y[:, 0].astype("float64"), np.zeros(n_features)
-    if name == "L2":
-        for _ in range(50):
-            p = 1 / (1 + np.exp(-xd @ w))
-            gradient = xd.T @ (p - yd) + w / sigma2
-            hessian = xd.T @ (xd * (p * (1 - p))[:, None]) + np.eye(n_features) / sigma2
-            w -= np.linalg.solve(hessian, gradient)
-        return w
-    step = 4 / np.linalg.eigvalsh(xd.T @ xd).max()  # 1 / Lipschitz constant of the gradient
-    for _ in range(5000):
-        w = w - step * xd.T @ (1 / (1 + np.exp(-xd @ w)) - yd)
-        w = np.sign(w) * np.maximum(np.abs(w) - step / b, 0)  # proximal step of |w| / b
-    return w
-
-
 # --8<-- [start:map]
 repeats = 1500  # full-batch steps: the rows repeated, one epoch, in a fixed order
 agreement = {}
@@ -92,7 +92,7 @@ for name, (regularizer, _) in priors.items():
     model.fit(np.tile(x, (repeats, 1)), np.tile(y, (repeats, 1)), batch_size=n_rows,
               shuffle=False, verbose=0)
     trained = model.layers[0].kernel.numpy()[:, 0]
-    w_map = map_weights(name) + 0.0  # + 0.0 turns -0.0 into 0.0
+    w_map = map_weights(name, sigma2, b) + 0.0  # + 0.0 turns -0.0 into 0.0
     agreement[name] = {"keras": trained.round(4).tolist(), "map": w_map.round(4).tolist(),
                        "max_difference": float(np.max(np.abs(trained - w_map))),
                        "map_zeros": int(np.sum(w_map == 0)),

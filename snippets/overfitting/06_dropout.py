@@ -11,21 +11,6 @@ from keras import layers
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
-# --8<-- [start:mechanics]
-dropout = layers.Dropout(rate=0.5, seed=0)
-ones = np.ones((1, 10_000), dtype="float32")
-
-at_inference = keras.ops.convert_to_numpy(dropout(ones, training=False))
-in_training = keras.ops.convert_to_numpy(dropout(ones, training=True))
-kept = in_training[in_training != 0]
-print("training=False: all ones?", bool((at_inference == 1).all()))
-print(f"training=True: zeroed {np.mean(in_training == 0):.1%}, "
-      f"survivors = {np.unique(kept)}, mean = {in_training.mean():.3f}")
-# --8<-- [end:mechanics]
-inference_identity = bool((at_inference == 1).all())
-zeroed_share = float(np.mean(in_training == 0))
-survivor_value = float(np.unique(kept)[0])
-
 # --8<-- [start:data]
 n_train, noise = 200, 0.2
 digits = load_digits()
@@ -44,6 +29,21 @@ x_order, y_order = x_train[order], y_noisy[order]
 val_data = tf.data.Dataset.from_tensors((x_val, y_val)).repeat()
 steps = -(-n_train // 32)  # batches per epoch
 # --8<-- [end:data]
+
+# --8<-- [start:mechanics]
+dropout = layers.Dropout(rate=0.5, seed=0)
+ones = np.ones((1, 10_000), dtype="float32")
+
+at_inference = keras.ops.convert_to_numpy(dropout(ones, training=False))
+in_training = keras.ops.convert_to_numpy(dropout(ones, training=True))
+kept = in_training[in_training != 0]
+print("training=False: all ones?", bool((at_inference == 1).all()))
+print(f"training=True: zeroed {np.mean(in_training == 0):.1%}, "
+      f"survivors = {np.unique(kept)}, mean = {in_training.mean():.3f}")
+# --8<-- [end:mechanics]
+inference_identity = bool((at_inference == 1).all())
+zeroed_share = float(np.mean(in_training == 0))
+survivor_value = float(np.unique(kept)[0])
 
 # --8<-- [start:model]
 keras.utils.set_random_seed(0)
