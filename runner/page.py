@@ -266,8 +266,8 @@ def render(page: Page, project: Project) -> str:
     it, and preceded, the first time its file appears, by a collapsed "Set-up" block (what
     the file runs before its first section), so that a copy button can copy set-up, earlier
     sections and the section itself (docs/javascripts/copy.js). Outputs are tagged as such.
-    A "whole file" expander of files that the page shows in sections becomes a link to the
-    copy the site serves, instead of a second copy of the code in the page."""
+    A "whole file" expander becomes a link to the copy of the file that the site serves,
+    instead of a second copy of the code in the page."""
     checker = Checker(project)
     if problems := checker.problems(page):
         raise PageError("\n".join(problems))
@@ -278,7 +278,7 @@ def render(page: Page, project: Project) -> str:
     for block in page.walk():
         if block.line - 1 < skip_to:  # inside an expander replaced by links
             continue
-        if isinstance(block, Expander) and linked(block, shown):
+        if isinstance(block, Expander) and linked(block):
             start = block.line - 1
             skip_to = start + len(block.text.split("\n"))
             indent = re.match(r"\s*", lines[start])[0]
@@ -365,11 +365,10 @@ def copies(page: Page, project: Project) -> list[tuple[Code, str]]:
     return found
 
 
-def linked(block: Expander, shown: dict[str, list[str]]) -> bool:
-    """A "whole file" expander whose every file the page also shows in sections."""
-    files = [b for b in block.blocks if isinstance(b, Code)]
-    return block.kind == "example" and bool(files) and all(
-        not b.section and b.snippet_id in shown for b in files)
+def linked(block: Expander) -> bool:
+    """A "whole file" expander (`??? example`) of whole files only, no outputs."""
+    return block.kind == "example" and all(
+        isinstance(b, Code) and not b.section for b in block.blocks)
 
 
 def whole_file_links(block: Expander, project: Project, indent: str) -> list[str]:
@@ -377,8 +376,10 @@ def whole_file_links(block: Expander, project: Project, indent: str) -> list[str
     for code in (b for b in block.blocks if isinstance(b, Code)):
         name, url = Path(code.file).name, f"snippets/{code.file}"
         count = len(reader_text(project.snippets_dir / code.file).splitlines())
-        found += [f"{indent}The whole file, which runs as it is: [`{name}`]({url}) ({count} "
-                  f'lines), or [download it]({url}){{ download="{name}" }}.',
+        what = ("The whole file, which runs as it is" if is_snippet(code.file) else
+                "The helper module that the files import, to keep next to them")
+        found += [f"{indent}{what}: [`{name}`]({url}) ({count} lines), or "
+                  f'[download it]({url}){{ download="{name}" }}.',
                   f"{indent}{{ .whole-file }}", ""]
     return found
 

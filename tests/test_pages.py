@@ -98,7 +98,7 @@ def test_valid_includes_and_figures_pass(project):
 
 
 def test_whole_files_are_written_in_as_readers_see_them(project):
-    text = ('??? example "The whole file"\n'
+    text = ('??? success "Solution"\n'
             '    ```python title="x"\n    --8<-- "ch/01_demo.py"\n    ```\n')
     rendered = render(project, text)
     assert "    import matplotlib.pyplot as plt\n    penalty = 1.0\n" in rendered
@@ -224,7 +224,7 @@ def test_a_copy_is_set_up_earlier_shown_sections_and_the_section(project):
         "print(rows + 1)\n"  # not shown at all: everything before the section is set-up
 
 
-def test_whole_files_already_shown_in_sections_are_linked_not_inlined(project):
+def test_whole_file_expanders_become_links_to_the_served_file(project):
     whole = ('??? example "The whole file"\n    ```python title="x"\n'
              '    --8<-- "ch/03_parts.py"\n    ```\n')
     rendered = render(project, SECTIONS + "\n" + whole)
@@ -232,4 +232,6 @@ def test_whole_files_already_shown_in_sections_are_linked_not_inlined(project):
     assert ("The whole file, which runs as it is: [`03_parts.py`](snippets/ch/03_parts.py) "
             '(13 lines), or [download it](snippets/ch/03_parts.py){ download="03_parts.py" }.\n'
             "{ .whole-file }") in rendered
-    assert "hidden = 1" in render(project, whole)  # the only place the file appears: inlined
+    with_output = (whole + '\n    ```text title="Output"\n'
+                   '    --8<-- "ch/03_parts/stdout.txt"\n    ```\n')
+    assert "hidden = 1" in render(project, with_output)  # with what it prints: kept inline
