@@ -86,9 +86,10 @@ def lighthouse(binary: str, url: str) -> dict:
         report = Path(folder) / "report.json"
         subprocess.run(
             [binary, url, "--quiet", "--only-categories=performance", "--output=json",
-             f"--output-path={report}", "--chrome-flags=--headless=new --no-sandbox"],
+             f"--output-path={report}", "--max-wait-for-load=120000",
+             "--chrome-flags=--headless=new --no-sandbox"],
             env={**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")},
-            check=True, capture_output=True, timeout=300)
+            check=True, capture_output=True, timeout=600)
         result = json.loads(report.read_text())
     audits = result["audits"]
     return {"performance": round(100 * result["categories"]["performance"]["score"]),
@@ -98,19 +99,44 @@ def lighthouse(binary: str, url: str) -> dict:
             "tbt_ms": round(audits["total-blocking-time"]["numericValue"])}
 
 
+def browser_facts(urls: list[str]) -> list[dict]:
+    """DOM elements and bytes transferred (compressed, as the Resource Timing API reports
+    them) of each page loaded once in Chromium at a phone's width."""
+    from playwright.sync_api import sync_playwright
+
+    facts = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=os.environ.get("CHROME_PATH", "/usr/bin/chromium"),
+            args=["--headless=new", "--no-sandbox"])
+        for url in urls:
+            page = browser.new_page(viewport={"width": 412, "height": 823})
+            page.goto(url, wait_until="networkidle")
+            page.wait_for_function("document.readyState === 'complete'")
+            facts.append(page.evaluate("""() => ({
+                dom_elements: document.getElementsByTagName("*").length,
+                transfer_kb: Math.round(performance.getEntries()
+                    .filter((e) => "transferSize" in e)
+                    .reduce((sum, e) => sum + e.transferSize, 0) / 102.4) / 10})"""))
+            page.close()
+        browser.close()
+    return facts
+
+
 def measure(site: Path, binary: str | None, runs: int) -> list[dict]:
     pages = [("home", "index.html")] + [(c.slug, f"{c.slug}/index.html") for c in chapters(ROOT)]
     server, base = serve(site)
     rows = []
     try:
-        for name, path in pages:
+        urls = [f"{base}/{path.removesuffix('index.html')}" for _, path in pages]
+        for (name, path), url, facts in zip(pages, urls, browser_facts(urls), strict=True):
             html = (site / path).read_bytes()
             row = {"page": name, "html_kb": round(len(html) / 1024, 1),
-                   "html_gzip_kb": round(len(gzip.compress(html, 6, mtime=0)) / 1024, 1)}
+                   "html_gzip_kb": round(len(gzip.compress(html, 6, mtime=0)) / 1024, 1),
+                   **facts}
             if binary:
-                url = f"{base}/{path.removesuffix('index.html')}"
                 results = [lighthouse(binary, url) for _ in range(runs)]
-                row.update({key: statistics.median(r[key] for r in results)
+                row.update({f"lh_{key}": statistics.median(r[key] for r in results)
                             for key in results[0]})
             rows.append(row)
     finally:

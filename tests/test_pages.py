@@ -235,3 +235,27 @@ def test_whole_file_expanders_become_links_to_the_served_file(project):
     with_output = (whole + '\n    ```text title="Output"\n'
                    '    --8<-- "ch/03_parts/stdout.txt"\n    ```\n')
     assert "hidden = 1" in render(project, with_output)  # with what it prints: kept inline
+
+
+def test_every_copied_section_of_the_site_defines_what_it_uses(tmp_path):
+    """Fast guard for tests/browser/test_copy.py: no name in a section's copy (set-up, earlier
+    shown sections, the section) is left undefined by lines the page hides."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    project, names = Project(root), {}
+    for doc in sorted((root / "docs").glob("*.md")):
+        for block, text in copies(Page.parse(doc.read_text(), f"docs/{doc.name}"), project):
+            name = f"{doc.stem}_{block.snippet_id.replace('/', '_')}_{block.section}.py"
+            (tmp_path / name).write_text(text)
+            names[name] = f"docs/{doc.name}:{block.line} ({block.file}:{block.section})"
+    assert len(names) > 50
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--isolated", "--select", "F821",
+         "--output-format", "concise", "--no-cache", str(tmp_path)],
+        capture_output=True, text=True)
+    found = [names[line.split(":")[0].rsplit("/", 1)[-1]] + ": " + line.split(": ", 1)[-1]
+             for line in result.stdout.splitlines() if ".py:" in line]
+    assert result.returncode == 0 and not found, "\n".join(found) or result.stderr

@@ -47,6 +47,7 @@ class Copied:
 
 def copy_every_block(page) -> list[Copied]:
     p = page.page
+    p.wait_for_function("document.readyState === 'complete'")  # every block parsed
     p.evaluate("document.querySelectorAll('article details').forEach((d) => { d.open = true; })")
     blocks = p.locator("article div.language-python.highlight")
     found = []

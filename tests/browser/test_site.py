@@ -128,7 +128,10 @@ def frame_brightness(png_bytes, inner=4, outer=10):
     return sorted(pixels)[len(pixels) // 2] / 255
 
 
-OVERFLOWING = """() => {
+OVERFLOWING = """async () => {
+    while (document.readyState !== "complete") {  // every block parsed and laid out
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     document.querySelectorAll("article details").forEach((d) => { d.open = true; });
     return [...document.querySelectorAll("article .highlight pre > code")]
         .filter((code) => code.scrollWidth > code.clientWidth + 1)
