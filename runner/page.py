@@ -289,15 +289,14 @@ def render(page: Page, project: Project) -> str:
         if isinstance(block, Output) and block.fenced:
             fence = fence_line(lines, block.line - 1)
             edits.append((fence, fence + 1, [tag(lines[fence], "output")]))
-        elif isinstance(block, Code) and block.section and is_snippet(block.file):
-            parts = Parts.of(project.snippets_dir / block.file, shown[block.snippet_id])
-            fence = fence_line(lines, block.line - 1)
-            order = list(parts.sections).index(block.section) + 1
-            edits.append((fence, fence + 1, [tag(lines[fence], "snippet",
-                                                 snippet=block.snippet_id, order=order)]))
-            if block.snippet_id not in set_up and parts.setup:
-                set_up.add(block.snippet_id)
-                edits.append((fence, fence, setup_block(block, parts.setup)))
+    for item in shown_blocks(page, project):
+        first = item.blocks[0]
+        edits.append((item.fence, item.fence + 1, [tag(
+            lines[item.fence], "snippet", snippet=first.snippet_id, order=item.order)]))
+        parts = Parts.of(project.snippets_dir / first.file, shown[first.snippet_id])
+        if first.snippet_id not in set_up and parts.setup:
+            set_up.add(first.snippet_id)
+            edits.append((item.fence, item.fence, setup_block(first, parts.setup)))
     for start, end, replacement in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
         lines[start:end] = replacement
     return "\n".join(lines)
@@ -350,18 +349,48 @@ def shown_sections(page: Page) -> dict[str, list[str]]:
     return shown
 
 
-def copies(page: Page, project: Project) -> list[tuple[Code, str]]:
-    """What the copy button of each shown section copies: its file's set-up, then the
-    sections of that file that the page shows, in file order, up to and including it."""
-    shown, found = shown_sections(page), []
+@dataclass
+class Shown:
+    """A code block of the page that shows sections of one snippet (usually one section;
+    consecutive includes in one fence show several): the index of its fence in the page's
+    lines, and its place in the file, that of its last section (0 is the set-up)."""
+
+    fence: int
+    blocks: list[Code]
+    order: int
+    text: str
+
+
+def shown_blocks(page: Page, project: Project) -> list[Shown]:
+    """The page's code blocks of snippet sections, in page order."""
+    lines, shown, found = page.text.split("\n"), shown_sections(page), {}
     for block in page.walk():
         if isinstance(block, Code) and block.section and is_snippet(block.file):
-            parts = Parts.of(project.snippets_dir / block.file, shown[block.snippet_id])
-            names = list(parts.sections)
-            upto = [name for name in names[: names.index(block.section) + 1]
-                    if name in shown[block.snippet_id]]
-            code = [parts.setup] + [parts.sections[name] for name in upto]
-            found.append((block, "\n\n".join(part for part in code if part) + "\n"))
+            fence = fence_line(lines, block.line - 1)
+            found.setdefault(fence, []).append(block)
+    result = []
+    for fence, blocks in found.items():
+        parts = Parts.of(project.snippets_dir / blocks[0].file, shown[blocks[0].snippet_id])
+        order = max(list(parts.sections).index(b.section) + 1 for b in blocks)
+        text = "\n".join(parts.sections[b.section] for b in blocks)
+        result.append(Shown(fence, blocks, order, text))
+    return result
+
+
+def copies(page: Page, project: Project) -> list[tuple[Code, str]]:
+    """What the copy button of each block of shown sections copies (docs/javascripts/copy.js
+    does the same in the browser): its file's set-up, then the blocks of that file that the
+    page shows before it in file order (the first block of each place), then itself."""
+    shown, blocks, found = shown_sections(page), shown_blocks(page, project), []
+    for item in blocks:
+        first = item.blocks[0]
+        setup = Parts.of(project.snippets_dir / first.file, shown[first.snippet_id]).setup
+        parts: dict[int, str] = {}
+        for other in blocks:
+            if other.blocks[0].snippet_id == first.snippet_id and other.order <= item.order:
+                parts.setdefault(other.order, other.text)
+        code = [setup] + [parts[order] for order in sorted(parts)]
+        found.append((item.blocks[-1], "\n\n".join(part for part in code if part) + "\n"))
     return found
 
 

@@ -259,3 +259,14 @@ def test_every_copied_section_of_the_site_defines_what_it_uses(tmp_path):
     found = [names[line.split(":")[0].rsplit("/", 1)[-1]] + ": " + line.split(": ", 1)[-1]
              for line in result.stdout.splitlines() if ".py:" in line]
     assert result.returncode == 0 and not found, "\n".join(found) or result.stderr
+
+
+def test_sections_included_together_are_one_block_with_one_copy(project):
+    text = ('```python title="x"\n--8<-- "ch/03_parts.py:first"\n'
+            '--8<-- "ch/03_parts.py:second"\n```\n')
+    rendered = render(project, text)
+    assert rendered.count("data-order=") == 2  # the set-up, and the block at its last place
+    assert '```{.python .snippet title="x" data-snippet="ch/03_parts" data-order="3"}' in rendered
+    copied = copies(Page.parse(text, "docs/p.md"), project)
+    assert [c for _, c in copied] == [
+        "import math\nrows = 3\n\nprint(math.sqrt(rows * 3))\nprint(rows + 1)\n"]
