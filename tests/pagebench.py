@@ -91,8 +91,10 @@ def lighthouse(binary: str, url: str) -> dict:
             env={**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")},
             check=True, capture_output=True, timeout=600)
         result = json.loads(report.read_text())
-    audits = result["audits"]
-    return {"performance": round(100 * result["categories"]["performance"]["score"]),
+    audits, score = result["audits"], result["categories"]["performance"]["score"]
+    if score is None:  # Lighthouse could not measure (e.g. the page did not load in time)
+        return {"performance": None, "error": (result.get("runtimeError") or {}).get("code")}
+    return {"performance": round(100 * score),
             "dom_elements": int(audits["dom-size"]["numericValue"]),
             "transfer_kb": round(audits["total-byte-weight"]["numericValue"] / 1024, 1),
             "lcp_s": round(audits["largest-contentful-paint"]["numericValue"] / 1000, 2),
@@ -123,8 +125,9 @@ def browser_facts(urls: list[str]) -> list[dict]:
     return facts
 
 
-def measure(site: Path, binary: str | None, runs: int) -> list[dict]:
+def measure(site: Path, binary: str | None, runs: int, only=()) -> list[dict]:
     pages = [("home", "index.html")] + [(c.slug, f"{c.slug}/index.html") for c in chapters(ROOT)]
+    pages = [page for page in pages if not only or page[0] in only]
     server, base = serve(site)
     rows = []
     try:
@@ -136,8 +139,10 @@ def measure(site: Path, binary: str | None, runs: int) -> list[dict]:
                    **facts}
             if binary:
                 results = [lighthouse(binary, url) for _ in range(runs)]
-                row.update({f"lh_{key}": statistics.median(r[key] for r in results)
-                            for key in results[0]})
+                good = [r for r in results if r["performance"] is not None] or results[:1]
+                row.update({f"lh_{key}": statistics.median(r[key] for r in good)
+                            if isinstance(good[0][key], int | float) else good[0][key]
+                            for key in good[0]})
             rows.append(row)
     finally:
         server.shutdown()
@@ -157,13 +162,14 @@ def main(argv=None) -> int:
     parser.add_argument("--lighthouse", default=os.environ.get("LIGHTHOUSE"))
     parser.add_argument("--runs", type=int, default=1, help="Lighthouse runs per page (median)")
     parser.add_argument("--json", type=Path, help="also write the rows here")
+    parser.add_argument("--only", nargs="*", default=(), help="pages by name (home, a slug)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         site = args.site
         if site is None:
             site = Path(folder) / "site"
             build(site)
-        rows = measure(site, args.lighthouse, args.runs)
+        rows = measure(site, args.lighthouse, args.runs, args.only)
     print(table(rows))
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))
