@@ -7,13 +7,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help setup outputs shard merge notebooks build serve test bench lock clean
+.PHONY: help setup outputs shard merge notebooks build serve test bench bench-pages lock clean
 
 help:
 	@echo "make serve   set up, run the examples, build and serve on http://127.0.0.1:8000"
 	@echo "make test    set up and run every test (snippets, pages, strict build, bad input)"
 	@echo "make build   set up and build the site into site/"
 	@echo "make bench   time cold, warm, one-snippet and no-execution builds"
+	@echo "make bench-pages  page weight per chapter (HTML, DOM, transfer; Lighthouse if \$$LIGHTHOUSE)"
 	@echo "make notebooks  regenerate notebooks/*.ipynb (the output-free copies Colab opens)"
 	@echo "make lock    re-resolve requirements.in into requirements.txt"
 	@echo "make clean   remove build outputs (keeps .venv)"
@@ -63,6 +64,11 @@ test: setup
 
 bench: setup
 	$(BIN)/python -m tests.bench
+
+# Lighthouse is not a dependency: LIGHTHOUSE=/tmp/lh/node_modules/.bin/lighthouse after
+# `npm install --prefix /tmp/lh lighthouse@12.2.3`.
+bench-pages: setup
+	$(BIN)/python -m tests.pagebench --runs 3
 
 lock:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -9,6 +9,7 @@ spec `json` gives compact JSON for a page's `<script type="application/json">`).
 
 from __future__ import annotations
 
+import ast
 import html
 import json
 import re
@@ -18,13 +19,14 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from mdit_py_plugins.admon import admon_plugin
 
-from runner.child import MARKER, PHONE
-from runner.engine import Project, reader_text
+from runner.child import MARKER, PHONE, split_regions
+from runner.engine import Project, is_snippet, reader_text
 
 INCLUDE = re.compile(r"""^(?P<indent>\s*)--8<--\s+(["'])(?P<target>[^"']+)\2\s*$""")
 VALUE = re.compile(
     r"\{\{\s*(?P<id>[\w-]+/[\w-]+):(?P<path>@?[\w.-]+)\s*(?:\|\s*(?P<spec>[^}]*?)\s*)?\}\}")
 FIGURE = re.compile(r"(?:^|/)figures/(?P<id>[\w-]+/[\w-]+)/(?P<name>[\w-]+)\.svg$")
+FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})\s*(?P<lang>[\w+-]*)\s*(?P<rest>.*)$")
 
 
 class PageError(Exception):
@@ -267,21 +269,50 @@ class Checker:
 def render(page: Page, project: Project) -> str:
     """Check every reference of the page and return its Markdown for the site: values
     substituted, outputs and whole files written in as readers see them (sections are
-    left to pymdownx.snippets)."""
+    left to pymdownx.snippets). Each shown section is tagged with its file and its place in
+    it, and preceded, the first time its file appears, by a collapsed "Set-up" block (what
+    the file runs before its first section), so that a copy button can copy set-up, earlier
+    sections and the section itself (docs/javascripts/copy.js). Outputs are tagged as such.
+    A "whole file" expander becomes a link to the copy of the file that the site serves,
+    instead of a second copy of the code in the page."""
     checker = Checker(project)
     if problems := checker.problems(page):
         raise PageError("\n".join(problems))
     lines = [checker.fill(line) for line in page.text.split("\n")]  # a value may be lines
     numbers = figure_numbers(page, project)
-    for block in reversed(list(page.walk())):
-        if isinstance(block, Include) and not block.section:
+    shown = shown_sections(page)
+    edits: list[tuple[int, int, list[str]]] = []  # replace lines[start:end]
+    set_up, skip_to = set(), -1
+    for block in page.walk():
+        if block.line - 1 < skip_to:  # inside an expander replaced by links
+            continue
+        if isinstance(block, Expander) and linked(block):
+            start = block.line - 1
+            skip_to = start + len(block.text.split("\n"))
+            indent = re.match(r"\s*", lines[start])[0]
+            edits.append((start, skip_to, whole_file_links(block, project, indent)))
+        elif isinstance(block, Include) and not block.section:
             body = included_text(block, project).rstrip("\n").split("\n")
-            lines[block.line - 1 : block.line] = [(block.indent + s).rstrip() for s in body]
+            edits.append((block.line - 1, block.line, [(block.indent + s).rstrip() for s in body]))
         elif isinstance(block, Figure):
-            indent = re.match(r"\s*", lines[block.line - 1])[0]
+            start = block.line - 1
+            indent = re.match(r"\s*", lines[start])[0]
             body = figure_markdown(block, numbers[id(block)], checker, project)
-            lines[block.line - 1 : block.line - 1 + block.text.count("\n") + 1] = [
-                (indent + s).rstrip() for s in body]
+            edits.append((start, start + block.text.count("\n") + 1,
+                          [(indent + s).rstrip() for s in body]))
+        if isinstance(block, Output) and block.fenced:
+            fence = fence_line(lines, block.line - 1)
+            edits.append((fence, fence + 1, [tag(lines[fence], "output")]))
+    for item in shown_blocks(page, project):
+        first = item.blocks[0]
+        edits.append((item.fence, item.fence + 1, [tag(
+            lines[item.fence], "snippet", snippet=first.snippet_id, order=item.order)]))
+        parts = Parts.of(project.snippets_dir / first.file, shown[first.snippet_id])
+        if first.snippet_id not in set_up and parts.setup:
+            set_up.add(first.snippet_id)
+            edits.append((item.fence, item.fence, setup_block(first, parts.setup)))
+    for start, end, replacement in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+        lines[start:end] = replacement
     return "\n".join(lines)
 
 
@@ -327,6 +358,147 @@ def figure_markdown(block: Figure, number: str, checker: Checker, project: Proje
                      f'width="{width}" height="{height}" loading="lazy" }}')
     lines += [f"<figcaption>Figure {number} — {caption}</figcaption>", "</figure>"]
     return lines
+
+
+@dataclass
+class Parts:
+    """A snippet as a page shows it in sections: its set-up (everything before the first
+    section the page shows, without the docstring: imports, and data or helpers from
+    sections the page does not show) and its sections' code, in the order of the file."""
+
+    setup: str
+    sections: dict[str, str]
+
+    @classmethod
+    def of(cls, path: Path, shown: list[str]) -> Parts:
+        lines = reader_text(path).splitlines(keepends=True)
+        regions = list(split_regions(lines))
+        first = next((i for i, (_, _, names) in enumerate(regions) if set(names) & set(shown)),
+                     len(regions))
+        head = [line for start, end, _ in regions[:first] for line in lines[start:end]]
+        setup = "".join(head[docstring_end(head):]).strip("\n")
+        setup = re.sub(r"\n{3,}", "\n\n\n", setup)
+        sections: dict[str, list[str]] = {}
+        for start, end, names in regions:
+            for name in names:
+                sections.setdefault(name, []).extend(lines[start:end])
+        return cls(setup, {name: "".join(body).strip("\n") for name, body in sections.items()})
+
+
+def docstring_end(lines: list[str]) -> int:
+    """The number of leading lines that hold the module's docstring (0 if none)."""
+    try:
+        body = ast.parse("".join(lines)).body
+    except SyntaxError:
+        return 0
+    first = body[0] if body else None
+    if isinstance(first, ast.Expr) and isinstance(getattr(first, "value", None), ast.Constant) \
+            and isinstance(first.value.value, str):
+        return first.end_lineno
+    return 0
+
+
+def shown_sections(page: Page) -> dict[str, list[str]]:
+    """The sections of each snippet that the page shows, by snippet id, in page order."""
+    shown: dict[str, list[str]] = {}
+    for block in page.walk():
+        if isinstance(block, Code) and block.section and is_snippet(block.file):
+            shown.setdefault(block.snippet_id, []).append(block.section)
+    return shown
+
+
+@dataclass
+class Shown:
+    """A code block of the page that shows sections of one snippet (usually one section;
+    consecutive includes in one fence show several): the index of its fence in the page's
+    lines, and its place in the file, that of its last section (0 is the set-up)."""
+
+    fence: int
+    blocks: list[Code]
+    order: int
+    text: str
+
+
+def shown_blocks(page: Page, project: Project) -> list[Shown]:
+    """The page's code blocks of snippet sections, in page order."""
+    lines, shown, found = page.text.split("\n"), shown_sections(page), {}
+    for block in page.walk():
+        if isinstance(block, Code) and block.section and is_snippet(block.file):
+            fence = fence_line(lines, block.line - 1)
+            found.setdefault(fence, []).append(block)
+    result = []
+    for fence, blocks in found.items():
+        parts = Parts.of(project.snippets_dir / blocks[0].file, shown[blocks[0].snippet_id])
+        order = max(list(parts.sections).index(b.section) + 1 for b in blocks)
+        text = "\n".join(parts.sections[b.section] for b in blocks)
+        result.append(Shown(fence, blocks, order, text))
+    return result
+
+
+def copies(page: Page, project: Project) -> list[tuple[Code, str]]:
+    """What the copy button of each block of shown sections copies (docs/javascripts/copy.js
+    does the same in the browser): its file's set-up, then the blocks of that file that the
+    page shows before it in file order (the first block of each place), then itself."""
+    shown, blocks, found = shown_sections(page), shown_blocks(page, project), []
+    for item in blocks:
+        first = item.blocks[0]
+        setup = Parts.of(project.snippets_dir / first.file, shown[first.snippet_id]).setup
+        parts: dict[int, str] = {}
+        for other in blocks:
+            if other.blocks[0].snippet_id == first.snippet_id and other.order <= item.order:
+                parts.setdefault(other.order, other.text)
+        code = [setup] + [parts[order] for order in sorted(parts)]
+        found.append((item.blocks[-1], "\n\n".join(part for part in code if part) + "\n"))
+    return found
+
+
+def linked(block: Expander) -> bool:
+    """A "whole file" expander (`??? example`) of whole files only, no outputs."""
+    return block.kind == "example" and all(
+        isinstance(b, Code) and not b.section for b in block.blocks)
+
+
+def whole_file_links(block: Expander, project: Project, indent: str) -> list[str]:
+    found = []
+    for code in (b for b in block.blocks if isinstance(b, Code)):
+        name, url = Path(code.file).name, f"snippets/{code.file}"
+        count = len(reader_text(project.snippets_dir / code.file).splitlines())
+        what = ("The whole file, which runs as it is" if is_snippet(code.file) else
+                "The helper module that the files import, to keep next to them")
+        found += [f"{indent}{what}: [`{name}`]({url}) ({count} lines), or "
+                  f'[download it]({url}){{ download="{name}" }}.',
+                  f"{indent}{{ .whole-file }}", ""]
+    return found
+
+
+def fence_line(lines: list[str], include: int) -> int:
+    """The index of the fence that opens the code block holding the line `include`."""
+    index = include
+    while index > 0 and not FENCE.match(lines[index]):
+        index -= 1
+    return index
+
+
+def tag(fence: str, kind: str, **data) -> str:
+    """A fence's opening line with a class and data attributes (attr_list syntax)."""
+    match = FENCE.match(fence)
+    rest = match["rest"].strip()
+    if rest.startswith("{") and rest.endswith("}"):
+        rest = rest[1:-1].strip()
+    attributes = [f".{match['lang']}" if match["lang"] else "", f".{kind}", rest,
+                  *(f'data-{key}="{value}"' for key, value in data.items())]
+    return f"{match['indent']}{match['fence']}{{{' '.join(a for a in attributes if a)}}}"
+
+
+def setup_block(block: Code, setup: str) -> list[str]:
+    """A collapsed block with a file's set-up, tagged as part 0 of the file."""
+    indent, name = block.indent, Path(block.file).name
+    fence = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`+", setup)), default=0))
+    head = (f'{fence}{{.python .snippet title="snippets/{block.file} (set-up)" '
+            f'data-snippet="{block.snippet_id}" data-order="0"}}')
+    body = [f"    {line}".rstrip() for line in setup.split("\n")]
+    return [f'{indent}??? note "Set-up for `{name}`: the copy buttons below include it"',
+            *(f"{indent}{line}".rstrip() for line in [f"    {head}", *body, f"    {fence}", ""])]
 
 
 def included_text(item: Include, project: Project) -> str:

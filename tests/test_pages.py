@@ -6,7 +6,7 @@ import textwrap
 import pytest
 
 from runner.engine import Project
-from runner.page import Page, PageError, mathml
+from runner.page import Page, PageError, copies, mathml
 from runner.page import render as render_page
 
 
@@ -31,6 +31,22 @@ EXERCISE = "# Title\n\n" + exercise(
     "ch/02_exercise_demo", "Exercise 3: a title", "Text of the exercise, {{ ch/01_demo:penalty }}.")
 
 
+PARTS = '''"""Docstring: not part of the set-up."""
+
+import math
+# --8<-- [start:data]
+rows = 3
+# --8<-- [end:data]
+# --8<-- [start:first]
+print(math.sqrt(rows * 3))
+# --8<-- [end:first]
+hidden = 1
+# --8<-- [start:second]
+print(rows + 1)
+# --8<-- [end:second]
+'''
+
+
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("project")
@@ -45,6 +61,7 @@ def project(tmp_path_factory):
         "plt.subplots(num='curves')\n"
     )
     (snippet.parent / "02_exercise_demo.py").write_text("print('solved')\n")
+    (snippet.parent / "03_parts.py").write_text(PARTS)
     project = Project(tmp_path)
     project.run()
     return project
@@ -74,8 +91,11 @@ def test_valid_includes_and_figures_pass(project):
         '![A curve](figures/ch/01_demo/curves.svg "Its caption.")\n'
     )
     rendered = render(project, text)
-    assert rendered.startswith(text[: text.index("![")].replace('--8<-- "ch/01_demo/main.txt"',
-                                                               "1.0"))
+    expected = (text[: text.index("![")].replace('--8<-- "ch/01_demo/main.txt"', "1.0")
+                .replace('```text title="Output"', '```{.text .output title="Output"}')
+                .replace('```python title="x"', '```{.python .snippet title="x" '
+                         'data-snippet="ch/01_demo" data-order="1"}'))
+    assert rendered.startswith(expected)
     assert '<figcaption>Figure 1 — Its caption.</figcaption>' in rendered
 
 
@@ -107,7 +127,7 @@ def test_chapter_figures_carry_the_chapter_number(tmp_path):
 
 
 def test_whole_files_are_written_in_as_readers_see_them(project):
-    text = ('??? example "The whole file"\n'
+    text = ('??? success "Solution"\n'
             '    ```python title="x"\n    --8<-- "ch/01_demo.py"\n    ```\n')
     rendered = render(project, text)
     assert "    import matplotlib.pyplot as plt\n    penalty = 1.0\n" in rendered
@@ -205,3 +225,80 @@ def test_math_is_labelled_mathml_and_errors_name_the_page():
 def test_json_spec_injects_compact_json_safe_in_a_script(project):
     assert render(project, "{{ ch/01_demo:rows|json }}") == '{"l1":{"acc":0.8125},"list":[3,4]}'
     assert render(project, "{{ ch/01_demo:penalty|json }}") == "1.0"
+
+
+SECTIONS = ('# T\n\n' + shown("ch/03_parts.py:first", "ch/03_parts/first.txt")
+            + "\nText.\n\n" + shown("ch/03_parts.py:second", "ch/03_parts/second.txt"))
+
+
+def test_a_file_shown_in_sections_gets_one_set_up_block_before_its_first_section(project):
+    rendered = render(project, SECTIONS)
+    setup = ('??? note "Set-up for `03_parts.py`: the copy buttons below include it"\n'
+             '    ```{.python .snippet title="snippets/ch/03_parts.py (set-up)" '
+             'data-snippet="ch/03_parts" data-order="0"}\n'
+             "    import math\n    rows = 3\n    ```\n\n"
+             '```{.python .snippet title="snippets/ch/03_parts.py" data-snippet="ch/03_parts" '
+             'data-order="2"}\n--8<-- "ch/03_parts.py:first"\n```')
+    assert setup in rendered  # the unshown section before the first shown one is set-up
+    assert rendered.count("??? note") == 1 and "Docstring" not in rendered
+    assert 'data-snippet="ch/03_parts" data-order="3"}\n--8<-- "ch/03_parts.py:second"' in rendered
+    assert rendered.count("{.text .output") == 2
+
+
+def test_a_copy_is_set_up_earlier_shown_sections_and_the_section(project):
+    page = Page.parse(SECTIONS, "docs/p.md")
+    first, second = copies(page, project)
+    assert first[1] == "import math\nrows = 3\n\nprint(math.sqrt(rows * 3))\n"
+    assert second[1] == first[1] + "\nprint(rows + 1)\n"  # not the hidden line between
+    only_second = Page.parse(shown("ch/03_parts.py:second", "ch/03_parts/second.txt"), "p")
+    [(_, text)] = copies(only_second, project)
+    assert text == "import math\nrows = 3\nprint(math.sqrt(rows * 3))\nhidden = 1\n\n" \
+        "print(rows + 1)\n"  # not shown at all: everything before the section is set-up
+
+
+def test_whole_file_expanders_become_links_to_the_served_file(project):
+    whole = ('??? example "The whole file"\n    ```python title="x"\n'
+             '    --8<-- "ch/03_parts.py"\n    ```\n')
+    rendered = render(project, SECTIONS + "\n" + whole)
+    assert "??? example" not in rendered and "hidden = 1" not in rendered
+    assert ("The whole file, which runs as it is: [`03_parts.py`](snippets/ch/03_parts.py) "
+            '(13 lines), or [download it](snippets/ch/03_parts.py){ download="03_parts.py" }.\n'
+            "{ .whole-file }") in rendered
+    with_output = (whole + '\n    ```text title="Output"\n'
+                   '    --8<-- "ch/03_parts/stdout.txt"\n    ```\n')
+    assert "hidden = 1" in render(project, with_output)  # with what it prints: kept inline
+
+
+def test_every_copied_section_of_the_site_defines_what_it_uses(tmp_path):
+    """Fast guard for tests/browser/test_copy.py: no name in a section's copy (set-up, earlier
+    shown sections, the section) is left undefined by lines the page hides."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    project, names = Project(root), {}
+    for doc in sorted((root / "docs").glob("*.md")):
+        for block, text in copies(Page.parse(doc.read_text(), f"docs/{doc.name}"), project):
+            name = f"{doc.stem}_{block.snippet_id.replace('/', '_')}_{block.section}.py"
+            (tmp_path / name).write_text(text)
+            names[name] = f"docs/{doc.name}:{block.line} ({block.file}:{block.section})"
+    assert len(names) > 50
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--isolated", "--select", "F821",
+         "--output-format", "concise", "--no-cache", str(tmp_path)],
+        capture_output=True, text=True)
+    found = [names[line.split(":")[0].rsplit("/", 1)[-1]] + ": " + line.split(": ", 1)[-1]
+             for line in result.stdout.splitlines() if ".py:" in line]
+    assert result.returncode == 0 and not found, "\n".join(found) or result.stderr
+
+
+def test_sections_included_together_are_one_block_with_one_copy(project):
+    text = ('```python title="x"\n--8<-- "ch/03_parts.py:first"\n'
+            '--8<-- "ch/03_parts.py:second"\n```\n')
+    rendered = render(project, text)
+    assert rendered.count("data-order=") == 2  # the set-up, and the block at its last place
+    assert '```{.python .snippet title="x" data-snippet="ch/03_parts" data-order="3"}' in rendered
+    copied = copies(Page.parse(text, "docs/p.md"), project)
+    assert [c for _, c in copied] == [
+        "import math\nrows = 3\n\nprint(math.sqrt(rows * 3))\nprint(rows + 1)\n"]

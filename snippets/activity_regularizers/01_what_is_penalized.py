@@ -1,7 +1,9 @@
-"""What an activity regularizer penalises: the layer's output, after its activation.
+"""What an activity regularizer penalises: the layer's output, after its
+activation.
 
-Computes the penalty Keras records for a Dense layer, checks it against the formula, and
-recomputes a claim often repeated in tutorials (an activation of 20 with an L2 factor of 0.05).
+Computes the penalty Keras records for a Dense layer, checks it against the
+formula, and recomputes a claim often repeated in tutorials (an activation of
+20 with an L2 factor of 0.05).
 """
 
 import numpy as np
@@ -22,28 +24,42 @@ penalty = float(dense.losses[0])
 print("output:", output.numpy().tolist())
 print("penalty:", penalty)
 print("L2 of the output (after relu):", float(np.sum(output.numpy() ** 2)))
-print("L2 of the pre-activation:     ", float(np.sum((x @ np.array([[1.0, -1.0]])) ** 2)))
+print(
+    "L2 of the pre-activation:     ",
+    float(np.sum((x @ np.array([[1.0, -1.0]])) ** 2)),
+)
 # --8<-- [end:after_activation]
 
 # --8<-- [start:formula]
 rng = np.random.default_rng(0)
 batch = rng.normal(size=(5, 3)).astype("float32")
-layer = layers.Dense(4, activation="tanh", activity_regularizer=regularizers.L1L2(l1=0.01, l2=0.02))
+layer = layers.Dense(
+    4,
+    activation="tanh",
+    activity_regularizer=regularizers.L1L2(l1=0.01, l2=0.02),
+)
 activations = layer(batch).numpy()
 
 by_keras = float(layer.losses[0])
-by_hand = (0.01 * np.abs(activations).sum() + 0.02 * np.square(activations).sum()) / len(batch)
+by_hand = (
+    0.01 * np.abs(activations).sum() + 0.02 * np.square(activations).sum()
+) / len(batch)
 print(f"Keras: {by_keras:.6f}   formula: {by_hand:.6f}")
 # --8<-- [end:formula]
 formula_error = abs(by_keras - float(by_hand))
 
 # --8<-- [start:seed]
-claim_factor, claim_activation, article_says = 0.05, 20.0, 2.0  # the claim: a penalty of 2
+# the claim: a penalty of 2
+claim_factor, claim_activation, article_says = 0.05, 20.0, 2.0
 regularizer = regularizers.L2(claim_factor)
-one_activation = np.array([[claim_activation]], dtype="float32")  # a batch of one row, one unit
+# a batch of one row, one unit
+one_activation = np.array([[claim_activation]], dtype="float32")
 seed_penalty = float(regularizer(one_activation))
-print(f"L2({claim_factor:g}) on an activation of {claim_activation:g}: {seed_penalty:g} "
-      f"(the claim: {article_says:g})")
+print(
+    f"L2({claim_factor:g}) on an activation of {claim_activation:g}: "
+    f"{seed_penalty:g} "
+    f"(the claim: {article_says:g})"
+)
 
 probe = layers.ActivityRegularization(l2=claim_factor)
 probe(one_activation)

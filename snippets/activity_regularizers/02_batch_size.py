@@ -1,7 +1,8 @@
-"""Batch-size semantics: an activity penalty is divided by the batch size in this Keras.
+"""Batch-size semantics: an activity penalty is divided by the batch size in
+this Keras.
 
-Batches of the first 1, 4 and 32 rows of one array: the recorded penalty is the mean of the
-per-row penalties, not their sum.
+Batches of the first 1, 4 and 32 rows of one array: the recorded penalty is the
+mean of the per-row penalties, not their sum.
 """
 
 import numpy as np
@@ -12,17 +13,27 @@ rng = np.random.default_rng(0)
 rows = rng.normal(size=(32, 8)).astype("float32")
 probe = layers.ActivityRegularization(l2=0.05)
 
-per_row = 0.05 * np.square(rows).sum(axis=1)  # the penalty each row would pay alone
+# the penalty each row would pay alone
+per_row = 0.05 * np.square(rows).sum(axis=1)
 table = {}
-print("| batch size | penalty Keras records | sum of its rows' penalties | mean of them |")
+print(
+    "| batch size | penalty Keras records | sum of its rows' penalties | mean "
+    "of them |"
+)
 print("| ---: | ---: | ---: | ---: |")
 for batch_size in [1, 4, 32]:
     probe(rows[:batch_size])
     recorded = float(probe.losses[0])
     row_sum = float(per_row[:batch_size].sum())
     row_mean = float(per_row[:batch_size].mean())
-    table[str(batch_size)] = {"recorded": recorded, "sum": row_sum, "mean": row_mean}
-    print(f"| {batch_size} | {recorded:.4f} | {row_sum:.4f} | {row_mean:.4f} |")
+    table[str(batch_size)] = {
+        "recorded": recorded,
+        "sum": row_sum,
+        "mean": row_mean,
+    }
+    print(
+        f"| {batch_size} | {recorded:.4f} | {row_sum:.4f} | {row_mean:.4f} |"
+    )
 # --8<-- [end:batches]
 
 # --8<-- [start:identical]

@@ -1,4 +1,5 @@
-"""Activity penalties on conv outputs, several outputs, repeated calls and inference calls."""
+"""Activity penalties on conv outputs, several outputs, repeated calls and
+inference calls."""
 
 import numpy as np
 import keras
@@ -6,7 +7,10 @@ from keras import layers, regularizers
 
 # --8<-- [start:layer_defaults]
 default = layers.ActivityRegularization()
-print("ActivityRegularization() ->", {key: default.get_config()[key] for key in ("l1", "l2")})
+print(
+    "ActivityRegularization() ->",
+    {key: default.get_config()[key] for key in ("l1", "l2")},
+)
 default(np.ones((2, 3), dtype="float32"))
 print("penalty with the defaults:", float(default.losses[0]))
 # --8<-- [end:layer_defaults]
@@ -31,7 +35,9 @@ class TwoOutputs(layers.Layer):
 two = TwoOutputs(activity_regularizer=regularizers.L1(1.0))
 two(np.ones((4, 3), dtype="float32"))
 two_outputs = [float(v) for v in two.losses]
-print("one penalty per output, each divided by its own batch size:", two_outputs)
+print(
+    "one penalty per output, each divided by its own batch size:", two_outputs
+)
 # --8<-- [end:outputs]
 
 # --8<-- [start:calls]
@@ -44,7 +50,8 @@ eager_count = len(dense.losses)
 print("eager, called twice -> entries in layer.losses:", eager_count)
 
 inputs = keras.Input(shape=(1,))
-model = keras.Model(inputs, dense(dense(inputs)))  # the same layer used twice in a graph
+# the same layer used twice in a graph
+model = keras.Model(inputs, dense(dense(inputs)))
 model(x)
 shared = [float(v) for v in model.losses]
 print("functional model using it twice -> model.losses:", shared)
@@ -56,6 +63,9 @@ print("called with training=False -> layer.losses:", inference)
 model = keras.Sequential([keras.Input(shape=(1,)), dense])
 model.compile(loss="mse", metrics=["mse"])
 scores = model.evaluate(x, np.zeros((1, 1)), verbose=0, return_dict=True)
-print(f"evaluate(): loss {scores['loss']:g} = mse {scores['mse']:g} + activity penalty")
+print(
+    f"evaluate(): loss {scores['loss']:g} = mse {scores['mse']:g} + activity "
+    "penalty"
+)
 # --8<-- [end:calls]
 evaluate_gap = scores["loss"] - scores["mse"]

@@ -1,5 +1,5 @@
-"""The sparsity-reconstruction trade-off: the autoencoder of the previous example with L1
-activity penalties from 0 to 1e-2 on its code layer."""
+"""The sparsity-reconstruction trade-off: the autoencoder of the previous
+example with L1 activity penalties from 0 to 1e-2 on its code layer."""
 
 import numpy as np
 import keras
@@ -10,7 +10,8 @@ from sklearn.model_selection import train_test_split
 
 x = (load_digits().data / 16.0).astype("float32")
 x_train, x_val = train_test_split(x, train_size=1200, random_state=0)
-shuffler = np.random.default_rng(0)  # one batch order, the same for every model
+# one batch order, the same for every model
+shuffler = np.random.default_rng(0)
 order = np.concatenate([shuffler.permutation(len(x_train)) for _ in range(80)])
 x_order = x_train[order]  # an autoencoder: the target is the input
 
@@ -18,13 +19,26 @@ x_order = x_train[order]  # an autoencoder: the target is the input
 def train(factor):
     keras.utils.set_random_seed(0)
     inputs = keras.Input(shape=(64,))
-    code = layers.Dense(32, activation="relu", activity_regularizer=regularizers.L1(factor))(inputs)
+    code = layers.Dense(
+        32, activation="relu", activity_regularizer=regularizers.L1(factor)
+    )(inputs)
     model = keras.Model(inputs, layers.Dense(64, activation="sigmoid")(code))
     model.compile(optimizer=keras.optimizers.Adam(3e-3), loss="mse")
-    model.fit(x_order, x_order, batch_size=64, shuffle=False, steps_per_epoch=19, epochs=40, verbose=0)
+    model.fit(
+        x_order,
+        x_order,
+        batch_size=64,
+        shuffle=False,
+        steps_per_epoch=19,
+        epochs=40,
+        verbose=0,
+    )
     codes = keras.Model(inputs, code).predict(x_val, verbose=0)
     mse = float(np.mean((model.predict(x_val, verbose=0) - x_val) ** 2))
-    return {"mse": mse, "active_per_image": float(np.mean((codes >= 1e-3).sum(axis=1)))}
+    return {
+        "mse": mse,
+        "active_per_image": float(np.mean((codes >= 1e-3).sum(axis=1))),
+    }
 
 
 factors = [0.0, 1e-4, 1e-3, 1e-2]
@@ -38,10 +52,19 @@ for factor, r in sweep.items():
 fig, ax_mse = plt.subplots(num="tradeoff", figsize=(6.0, 3.4))
 positions = range(len(factors))
 ax_mse.plot(positions, [r["mse"] for r in sweep.values()], "o-", color="C0")
-ax_mse.set(xlabel="L1 activity factor", ylabel="reconstruction MSE", title="Sparsity against reconstruction")
+ax_mse.set(
+    xlabel="L1 activity factor",
+    ylabel="reconstruction MSE",
+    title="Sparsity against reconstruction",
+)
 ax_mse.yaxis.label.set_color("C0")
 ax_active = ax_mse.twinx()
-ax_active.plot(positions, [r["active_per_image"] for r in sweep.values()], "s--", color="C1")
+ax_active.plot(
+    positions,
+    [r["active_per_image"] for r in sweep.values()],
+    "s--",
+    color="C1",
+)
 ax_active.set_ylabel("active code units per image")
 ax_active.yaxis.label.set_color("C1")
 ax_active.grid(False)
@@ -49,4 +72,7 @@ ax_mse.set_xticks(list(positions), [f"{factor:g}" for factor in factors])
 plt.show()
 # --8<-- [end:figure]
 
-by_factor = {(f"{factor:.0e}".replace("e-0", "e-") if factor else "0"): r for factor, r in sweep.items()}
+by_factor = {
+    (f"{factor:.0e}".replace("e-0", "e-") if factor else "0"): r
+    for factor, r in sweep.items()
+}

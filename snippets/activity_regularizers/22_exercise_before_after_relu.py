@@ -1,8 +1,9 @@
 """Exercise: an L1 activity penalty before the ReLU or after it?
 
-The digits autoencoder's code layer with `ActivityRegularization(l1=...)` placed after the ReLU
-(what `activity_regularizer=` on a `Dense(activation="relu")` does) or before it, on the
-pre-activations: exact zeros in the code and reconstruction error, measured.
+The digits autoencoder's code layer with `ActivityRegularization(l1=...)`
+placed after the ReLU (what `activity_regularizer=` on a
+`Dense(activation="relu")` does) or before it, on the pre-activations: exact
+zeros in the code and reconstruction error, measured.
 """
 
 import numpy as np
@@ -13,7 +14,8 @@ from sklearn.model_selection import train_test_split
 
 x = (load_digits().data / 16.0).astype("float32")
 x_train, x_val = train_test_split(x, train_size=1200, random_state=0)
-shuffler = np.random.default_rng(0)  # one batch order, the same for both models
+# one batch order, the same for both models
+shuffler = np.random.default_rng(0)
 order = np.concatenate([shuffler.permutation(len(x_train)) for _ in range(80)])
 x_order = x_train[order]  # an autoencoder: the target is the input
 
@@ -39,15 +41,27 @@ def autoencoder(place):
 results = {}
 for place in ("after ReLU", "before ReLU"):
     model, encoder = autoencoder(place)
-    model.fit(x_order, x_order, batch_size=64, shuffle=False, steps_per_epoch=19, epochs=40,
-              verbose=0)
+    model.fit(
+        x_order,
+        x_order,
+        batch_size=64,
+        shuffle=False,
+        steps_per_epoch=19,
+        epochs=40,
+        verbose=0,
+    )
     code = encoder.predict(x_val, verbose=0)
     reconstruction = model.predict(x_val, verbose=0)
-    results[place] = {"exact_zero": float(np.mean(code == 0)),
-                      "active_per_image": float(np.mean((code > 0).sum(axis=1))),
-                      "mse": float(np.mean((reconstruction - x_val) ** 2))}
+    results[place] = {
+        "exact_zero": float(np.mean(code == 0)),
+        "active_per_image": float(np.mean((code > 0).sum(axis=1))),
+        "mse": float(np.mean((reconstruction - x_val) ** 2)),
+    }
     r = results[place]
-    print(f"L1 {place:11}: code values exactly 0: {r['exact_zero']:.1%}, "
-          f"active units per image {r['active_per_image']:.1f} of {code_units}, MSE {r['mse']:.4f}")
+    print(
+        f"L1 {place:11}: code values exactly 0: {r['exact_zero']:.1%}, "
+        f"active units per image {r['active_per_image']:.1f} of {code_units}, "
+        f"MSE {r['mse']:.4f}"
+    )
 # --8<-- [end:compare]
 after, before = results["after ReLU"], results["before ReLU"]

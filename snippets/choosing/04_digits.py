@@ -4,7 +4,14 @@
 import matplotlib.pyplot as plt
 
 from experiment import (
-    compare, describe, findings, grids, load_task, plot_sweeps, summarize, table,
+    compare,
+    describe,
+    findings,
+    grids,
+    load_task,
+    plot_sweeps,
+    summarize,
+    table,
 )
 
 # --8<-- [start:run]

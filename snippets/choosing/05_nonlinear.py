@@ -1,10 +1,18 @@
 # runner: timeout=180
-"""Nonlinear task: every method, ten seeds, each paired with no regularization."""
+"""Nonlinear task: every method, ten seeds, each paired with no
+regularization."""
 
 import matplotlib.pyplot as plt
 
 from experiment import (
-    compare, describe, findings, grids, load_task, plot_sweeps, summarize, table,
+    compare,
+    describe,
+    findings,
+    grids,
+    load_task,
+    plot_sweeps,
+    summarize,
+    table,
 )
 
 # --8<-- [start:run]

@@ -1,7 +1,8 @@
-"""Exercise: one Adam step with an L2 penalty, one AdamW step, on a small and a large weight.
+"""Exercise: one Adam step with an L2 penalty, one AdamW step, on a small and a
+large weight.
 
-With no data gradient, the only force is the penalty (through Adam) or the decay (AdamW): how
-far does each move a weight of 0.1 and a weight of 10?
+With no data gradient, the only force is the penalty (through Adam) or the
+decay (AdamW): how far does each move a weight of 0.1 and a weight of 10?
 """
 
 import numpy as np
@@ -16,14 +17,21 @@ start_values = start.tolist()
 
 def one_step(optimizer, penalty_factor):
     weight = keras.Variable(start)
-    gradient = 2 * penalty_factor * weight.numpy()  # the gradient of L2(penalty_factor) alone
+    # the gradient of L2(penalty_factor) alone
+    gradient = 2 * penalty_factor * weight.numpy()
     optimizer.apply_gradients([(gradient, weight)])
     return weight.numpy()
 
 
 adam_l2 = one_step(optimizers.Adam(lr), l2)
 adamw = one_step(optimizers.AdamW(lr, weight_decay=2 * l2), 0.0)
-moves = {"adam_l2": (start - adam_l2).tolist(), "adamw": (start - adamw).tolist()}
+moves = {
+    "adam_l2": (start - adam_l2).tolist(),
+    "adamw": (start - adamw).tolist(),
+}
 for name, move in moves.items():
-    print(f"{name:7}: weight 0.1 moves by {move[0]:.2e}, weight 10 moves by {move[1]:.2e}")
+    print(
+        f"{name:7}: weight 0.1 moves by {move[0]:.2e}, weight 10 moves by "
+        f"{move[1]:.2e}"
+    )
 # --8<-- [end:step]

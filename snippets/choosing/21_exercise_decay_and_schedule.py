@@ -1,7 +1,8 @@
 """Exercise: does Keras's weight decay follow the learning rate?
 
-Keras applies `weight_decay` as `w -= learning_rate * weight_decay * w` at each step, so the
-per-step shrink changes with the learning rate (and with any schedule on it).
+Keras applies `weight_decay` as `w -= learning_rate * weight_decay * w` at each
+step, so the per-step shrink changes with the learning rate (and with any
+schedule on it).
 """
 
 import numpy as np
@@ -15,10 +16,15 @@ for lr in (1e-2, 1e-3):
     weight = keras.Variable(np.ones(3, dtype="float32"))
     optimizer = optimizers.SGD(learning_rate=lr, weight_decay=weight_decay)
     for _ in range(steps):
-        optimizer.apply_gradients([(np.zeros(3, dtype="float32"), weight)])  # decay only
-    key = f"{lr:.0e}".replace("e-0", "e-")  # "1e-2": no dot, so the page can name it
+        # decay only
+        optimizer.apply_gradients([(np.zeros(3, dtype="float32"), weight)])
+    # "1e-2": no dot, so the page can name it
+    key = f"{lr:.0e}".replace("e-0", "e-")
     shrink[key] = {"lr": lr, "measured": float(weight.numpy()[0]),
                    "formula": float((1 - lr * weight_decay) ** steps)}
-    print(f"learning rate {lr:g}: after {steps} steps w = {shrink[key]['measured']:.6f} "
-          f"(formula (1 - lr * wd)^steps = {shrink[key]['formula']:.6f})")
+    print(
+        f"learning rate {lr:g}: after {steps} steps w = "
+        f"{shrink[key]['measured']:.6f} "
+        f"(formula (1 - lr * wd)^steps = {shrink[key]['formula']:.6f})"
+    )
 # --8<-- [end:shrink]

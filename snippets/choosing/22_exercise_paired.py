@@ -1,8 +1,8 @@
 """Exercise: the same difference read paired and unpaired.
 
-L2(0.01) against no penalty on the tabular task, ten seeds each, with the harness of the
-chapter. The paired interval uses the differences seed by seed; the unpaired (Welch)
-interval treats the two sets of runs as unrelated.
+L2(0.01) against no penalty on the tabular task, ten seeds each, with the
+harness of the chapter. The paired interval uses the differences seed by seed;
+the unpaired (Welch) interval treats the two sets of runs as unrelated.
 """
 
 import numpy as np
@@ -18,7 +18,9 @@ none, l2 = runs["test_acc"][:n], runs["test_acc"][n:]
 
 with_pairs = paired(l2, none)
 spread = np.sqrt(l2.var(ddof=1) / n + none.var(ddof=1) / n)
-dof = spread**4 / ((l2.var(ddof=1) / n) ** 2 / (n - 1) + (none.var(ddof=1) / n) ** 2 / (n - 1))
+dof = spread**4 / (
+    (l2.var(ddof=1) / n) ** 2 / (n - 1) + (none.var(ddof=1) / n) ** 2 / (n - 1)
+)
 half = stats.t.ppf(0.975, dof) * spread
 without_pairs = {"mean": float(l2.mean() - none.mean()),
                  "low": float(l2.mean() - none.mean() - half),

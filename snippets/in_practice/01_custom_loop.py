@@ -1,7 +1,8 @@
-"""A custom training loop ignores kernel_regularizer unless you add model.losses yourself.
+"""A custom training loop ignores kernel_regularizer unless you add
+model.losses yourself.
 
-TensorFlow-specific on purpose (tf.GradientTape): the gradient of the kernel with and without
-the penalty term, and what `model.compute_loss` adds for you.
+TensorFlow-specific on purpose (tf.GradientTape): the gradient of the kernel
+with and without the penalty term, and what `model.compute_loss` adds for you.
 """
 
 import numpy as np
@@ -21,7 +22,8 @@ loss_fn = keras.losses.MeanSquaredError()
 # --8<-- [start:loop]
 with tf.GradientTape(persistent=True) as tape:
     predictions = model(x, training=True)
-    data_loss = loss_fn(y, predictions)          # what most hand-written loops compute
+    # what most hand-written loops compute
+    data_loss = loss_fn(y, predictions)
     total_loss = data_loss + sum(model.losses)   # what fit() optimises
 kernel = model.get_layer("dense").kernel
 without = tape.gradient(data_loss, kernel).numpy().ravel()
@@ -30,9 +32,15 @@ with_penalty = tape.gradient(total_loss, kernel).numpy().ravel()
 print("gradient without model.losses:", np.round(without, 4))
 print("gradient with model.losses:   ", np.round(with_penalty, 4))
 print("difference:                   ", np.round(with_penalty - without, 4))
-print("2 * 0.1 * kernel:             ", np.round(0.2 * kernel.numpy().ravel(), 4))
+print(
+    "2 * 0.1 * kernel:             ", np.round(0.2 * kernel.numpy().ravel(), 4)
+)
 # --8<-- [end:loop]
-difference_matches = bool(np.allclose(with_penalty - without, 0.2 * kernel.numpy().ravel(), atol=1e-6))
+difference_matches = bool(
+    np.allclose(
+        with_penalty - without, 0.2 * kernel.numpy().ravel(), atol=1e-6
+    )
+)
 
 # --8<-- [start:compute_loss]
 model.compile(optimizer="sgd", loss="mse")

@@ -1,4 +1,5 @@
-"""Saving and loading a model whose regularizer is a registered class, a plain function or a lambda."""
+"""Saving and loading a model whose regularizer is a registered class, a plain
+function or a lambda."""
 
 import re
 
@@ -7,25 +8,36 @@ from keras import layers, ops
 
 
 def build(regularizer):
-    return keras.Sequential([keras.Input(shape=(3,)), layers.Dense(2, kernel_regularizer=regularizer)])
+    return keras.Sequential(
+        [
+            keras.Input(shape=(3,)),
+            layers.Dense(2, kernel_regularizer=regularizer),
+        ]
+    )
 
 
 def round_trip(regularizer, name):
-    """Save, then load in a fresh state (no custom objects passed); report what happened."""
+    """Save, then load in a fresh state (no custom objects passed); report what
+    happened."""
     model = build(regularizer)
     try:
         model.save(f"{name}.keras")
-    except Exception as error:  # noqa: BLE001 - we report whatever Keras raises
+    # noqa: BLE001 - we report whatever Keras raises
+    except Exception as error:
         return f"save fails: {type(error).__name__}: {first_line(error)}"
     try:
         loaded = keras.saving.load_model(f"{name}.keras")
     except Exception as error:  # noqa: BLE001
         return f"load fails: {type(error).__name__}: {first_line(error)}"
-    return f"works, penalty before {float(sum(model.losses)):.4f}, after {float(sum(loaded.losses)):.4f}"
+    return (
+        f"works, penalty before {float(sum(model.losses)):.4f}, "
+        f"after {float(sum(loaded.losses)):.4f}"
+    )
 
 
 def first_line(error):
-    """The innermost message, without memory addresses or serialized bytecode."""
+    """The innermost message, without memory addresses or serialized
+    bytecode."""
     text = str(error).rsplit("Exception encountered: ", 1)[-1].splitlines()[0]
     text = re.sub(r"0x[0-9a-f]+", "0x...", text)
     return re.sub(r"'config': \{'value': \[.*", "'config': {...}}", text)
@@ -56,8 +68,12 @@ def registered_l2_function(weights):
 outcomes = {
     "registered class": round_trip(ScaledL2(0.01), "class"),
     "plain function": round_trip(l2_function, "function"),
-    "registered function": round_trip(registered_l2_function, "registered_function"),
-    "lambda": round_trip(lambda weights: 0.01 * ops.sum(ops.square(weights)), "lambda"),
+    "registered function": round_trip(
+        registered_l2_function, "registered_function"
+    ),
+    "lambda": round_trip(
+        lambda weights: 0.01 * ops.sum(ops.square(weights)), "lambda"
+    ),
 }
 for kind, outcome in outcomes.items():
     print(f"{kind:20} -> {outcome}")
@@ -66,7 +82,12 @@ for kind, outcome in outcomes.items():
 # --8<-- [start:custom_objects]
 model = build(l2_function)
 model.save("function.keras")
-loaded = keras.saving.load_model("function.keras", custom_objects={"l2_function": l2_function})
+loaded = keras.saving.load_model(
+    "function.keras", custom_objects={"l2_function": l2_function}
+)
 custom_objects_penalty = float(sum(loaded.losses))
-print(f"plain function with custom_objects={{'l2_function': ...}}: penalty {custom_objects_penalty:.4f}")
+print(
+    f"plain function with custom_objects={{'l2_function': ...}}: penalty "
+    f"{custom_objects_penalty:.4f}"
+)
 # --8<-- [end:custom_objects]

@@ -1,16 +1,22 @@
-"""Does an optimizer's weight_decay shrink biases too? Yes, unless you exclude them."""
+"""Does an optimizer's weight_decay shrink biases too? Yes, unless you exclude
+them."""
 
 import numpy as np
 from keras import layers, optimizers
 
 
 def one_step(optimizer):
-    """One optimizer step with zero gradients: only weight decay can move the weights."""
+    """One optimizer step with zero gradients: only weight decay can move the
+    weights."""
     layer = layers.Dense(2, kernel_initializer="ones", bias_initializer="ones")
     layer.build((None, 3))
-    zeros = [np.zeros(v.shape, dtype="float32") for v in layer.trainable_variables]
+    zeros = [
+        np.zeros(v.shape, dtype="float32") for v in layer.trainable_variables
+    ]
     optimizer.apply_gradients(zip(zeros, layer.trainable_variables))
-    return {v.name: float(v.numpy().ravel()[0]) for v in layer.trainable_variables}
+    return {
+        v.name: float(v.numpy().ravel()[0]) for v in layer.trainable_variables
+    }
 
 
 # --8<-- [start:decay]

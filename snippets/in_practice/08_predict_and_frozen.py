@@ -1,4 +1,5 @@
-"""Regularizers do not change predict(); frozen layers keep activity penalties, not weight penalties."""
+"""Regularizers do not change predict(); frozen layers keep activity penalties,
+not weight penalties."""
 
 import numpy as np
 import keras
@@ -9,16 +10,26 @@ x = np.random.default_rng(0).normal(size=(4, 3)).astype("float32")
 # --8<-- [start:predict]
 def model_with(**penalties):
     keras.utils.set_random_seed(0)  # identical initial weights every time
-    return keras.Sequential([keras.Input(shape=(3,)), layers.Dense(2, **penalties)])
+    return keras.Sequential(
+        [keras.Input(shape=(3,)), layers.Dense(2, **penalties)]
+    )
 
 
 plain = model_with()
 penalised = model_with(kernel_regularizer=regularizers.L2(10.0),
                        activity_regularizer=regularizers.L1(10.0))
-same_predictions = bool(np.array_equal(plain.predict(x, verbose=0), penalised.predict(x, verbose=0)))
+same_predictions = bool(
+    np.array_equal(
+        plain.predict(x, verbose=0), penalised.predict(x, verbose=0)
+    )
+)
 print("same weights, same predictions:", same_predictions)
-penalised(x)  # an eager call, so that losses holds this batch's activity penalty
-print("penalties the regularized model records:", [round(float(v), 3) for v in penalised.losses])
+# an eager call, so that losses holds this batch's activity penalty
+penalised(x)
+print(
+    "penalties the regularized model records:",
+    [round(float(v), 3) for v in penalised.losses],
+)
 # --8<-- [end:predict]
 
 # --8<-- [start:frozen]

@@ -1,7 +1,9 @@
-"""Exercise: add an L2 penalty to every Dense kernel of a built model with `clone_model`.
+"""Exercise: add an L2 penalty to every Dense kernel of a built model with
+`clone_model`.
 
 `keras.models.clone_model` rebuilds each layer from its configuration through a
-`clone_function`, which can add a regularizer; the weights are then copied over.
+`clone_function`, which can add a regularizer; the weights are then copied
+over.
 """
 
 import numpy as np
@@ -24,13 +26,20 @@ def with_l2(layer):
 
 
 regularized = keras.models.clone_model(original, clone_function=with_l2)
-regularized.set_weights(original.get_weights())  # clone_model gives fresh weights
+# clone_model gives fresh weights
+regularized.set_weights(original.get_weights())
 
-expected = sum(1e-3 * float(np.sum(layer.kernel.numpy() ** 2)) for layer in original.layers)
+expected = sum(
+    1e-3 * float(np.sum(layer.kernel.numpy() ** 2))
+    for layer in original.layers
+)
 probe = np.random.default_rng(0).normal(size=(5, 8)).astype("float32")
 same_predictions = bool(np.allclose(original(probe), regularized(probe)))
-print(f"original: {len(original.losses)} penalties; clone: {len(regularized.losses)} penalties, "
-      f"sum {float(sum(regularized.losses)):.5f} (by hand {expected:.5f})")
+print(
+    f"original: {len(original.losses)} penalties; clone: "
+    f"{len(regularized.losses)} penalties, "
+    f"sum {float(sum(regularized.losses)):.5f} (by hand {expected:.5f})"
+)
 print("same predictions:", same_predictions)
 # --8<-- [end:clone]
 clone_penalty = float(sum(regularized.losses))

@@ -1,6 +1,7 @@
 # runner: timeout=300
 # runner: data=../../requirements-releases.txt
-"""Probe every Keras release in requirements-releases.txt and group the answers.
+"""Probe every Keras release in requirements-releases.txt and group the
+answers.
 
 `make setup` installs each release into a folder of its own; probe.py imports
 TensorFlow once and runs each release in a forked process of its own.
@@ -32,7 +33,9 @@ folders = listed()
 present = [f for f in folders if (INSTALLED / f).is_dir()]
 run = subprocess.run(
     [sys.executable, probe.__file__, *(str(INSTALLED / f) for f in present)],
-    capture_output=True, text=True, check=True,
+    capture_output=True,
+    text=True,
+    check=True,
 )
 answers = json.loads(run.stdout.splitlines()[-1])
 for folder in folders:
@@ -66,8 +69,10 @@ def cell(answer):
 
 def row(folder):
     kind, release = folder.split("-")
-    r = {"label": f"{'tf_keras' if kind == 'tf_keras' else 'Keras'} {release}",
-         "keras": "tf.keras" if kind == "tf_keras" else "Keras"}
+    r = {
+        "label": f"{'tf_keras' if kind == 'tf_keras' else 'Keras'} {release}",
+        "keras": "tf.keras" if kind == "tf_keras" else "Keras",
+    }
     a = answers[folder]
     if "import_error" in a:
         return {**r, "runs": False, "why": a["import_error"]}
@@ -75,7 +80,11 @@ def row(folder):
     ev = a["evaluate"].get("value", {})
     cells = {
         "activity": f"{b1:g} → {b4:g}",
-        "activity_kind": "sum" if b4 == 4 * b1 else "mean" if b4 == b1 else "?",
+        "activity_kind": "sum"
+        if b4 == 4 * b1
+        else "mean"
+        if b4 == b1
+        else "?",
         "adam_equals_adamw": cell(a["adam_vs_adamw"]) == 0.0,
         "evaluate_adds_penalty": bool(ev) and ev["extra"] == ev["penalty"],
     }
@@ -100,17 +109,30 @@ def group(rows):
     groups = []
     for r in rows:
         last = groups[-1] if groups else None
-        if (last and r["runs"] and last["runs"] and r["keras"] == last["keras"]
-                and r["cells"] == last["cells"]):
+        if (
+            last
+            and r["runs"]
+            and last["runs"]
+            and r["keras"] == last["keras"]
+            and r["cells"] == last["cells"]
+        ):
             last["members"].append(r["label"])
         else:
-            groups.append({"members": [r["label"]], "runs": r["runs"],
-                           "keras": r["keras"], "cells": r.get("cells"),
-                           "why": r.get("why")})
+            groups.append(
+                {
+                    "members": [r["label"]],
+                    "runs": r["runs"],
+                    "keras": r["keras"],
+                    "cells": r.get("cells"),
+                    "why": r.get("why"),
+                }
+            )
         r["group"] = len(groups) - 1
     for g in groups:
         first, last = g["members"][0], g["members"][-1]
-        g["label"] = first if first == last else f"{first} to {last.split()[1]}"
+        g["label"] = (
+            first if first == last else f"{first} to {last.split()[1]}"
+        )
     return groups
 
 
@@ -122,22 +144,30 @@ sums = [r["version"] for r in keras3 if r["cells"]["activity_kind"] == "sum"]
 means = [r["version"] for r in keras3 if r["cells"]["activity_kind"] == "mean"]
 first_mean = means[0] if means else None
 last_sum = sums[-1] if sums else None
-changed = [columns[k] for k in columns
-           if len({show(r["cells"][k]) for r in keras3}) > 1]
+changed = [
+    columns[k]
+    for k in columns
+    if len({show(r["cells"][k]) for r in keras3}) > 1
+]
 changed_text = "; ".join(changed) or "none"
 pinned = keras3[-1]["cells"] if keras3 else None
 reference = next((r["cells"] for r in ran if r["keras"] == "tf.keras"), None)
-summary = {"releases": len(rows), "ran": len(ran), "keras3": len(keras3),
-           "groups": len(groups),
-           "first": keras3[0]["version"] if keras3 else None,
-           "last_keras3": keras3[-1]["label"] if keras3 else None}
+summary = {
+    "releases": len(rows),
+    "ran": len(ran),
+    "keras3": len(keras3),
+    "groups": len(groups),
+    "first": keras3[0]["version"] if keras3 else None,
+    "last_keras3": keras3[-1]["label"] if keras3 else None,
+}
 
 # --8<-- [start:changes]
 print("| | " + " | ".join(g["label"] for g in groups) + " |")
 print("|---" * (len(groups) + 1) + "|")
 for key, title in columns.items():
-    cells = [show(g["cells"][key]) if g["runs"] else "does not run"
-             for g in groups]
+    cells = [
+        show(g["cells"][key]) if g["runs"] else "does not run" for g in groups
+    ]
     print(f"| {title} | " + " | ".join(cells) + " |")
 # --8<-- [end:changes]
 
@@ -146,8 +176,10 @@ print("| release | imported as | activity penalty, batch 1 → 4 | answers as |"
 print("|---|---|---|---|")
 for r in rows:
     if r["runs"]:
-        print(f"| {r['label']} | {r['keras']} {r['version']} "
-              f"| {r['cells']['activity']} | {groups[r['group']]['label']} |")
+        print(
+            f"| {r['label']} | {r['keras']} {r['version']} "
+            f"| {r['cells']['activity']} | {groups[r['group']]['label']} |"
+        )
     else:
         print(f"| {r['label']} | does not run: {r['why']} | | |")
 # --8<-- [end:table]

@@ -1,8 +1,10 @@
-"""Probe one Keras release: run as a script with that release first on sys.path.
+"""Probe one Keras release: run as a script with that release first on
+sys.path.
 
-Prints one JSON object: the release's version and one entry per question, each either
-{"value": ...} or {"error": "..."} (the exception a reader of that release would meet).
-With KERAS_PROBE=tf_keras it probes tf.keras (Keras 2) instead of Keras 3.
+Prints one JSON object: the release's version and one entry per question,
+each either {"value": ...} or {"error": "..."} (the exception a reader of that
+release would meet). With KERAS_PROBE=tf_keras it probes tf.keras (Keras 2)
+instead of Keras 3.
 """
 
 import json
@@ -25,17 +27,21 @@ def load():
 
 # --8<-- [start:activity]
 def activity_penalty(keras, batch):
-    """Penalty recorded for L2(0.05) on an output of `batch` equal rows [20.0]."""
+    """Penalty recorded for L2(0.05) on an output of `batch` equal rows
+    [20.0]."""
     layer = keras.layers.Activation(
         "linear", activity_regularizer=keras.regularizers.L2(0.05)
     )
     layer(np.full((batch, 1), 20.0, dtype="float32"))
     return float(sum(float(loss) for loss in layer.losses))
+
+
 # --8<-- [end:activity]
 
 
 def identifier(keras, name):
-    """What regularizers.get(name) returns: a class with its factors, or else."""
+    """What regularizers.get(name) returns: a class with its factors, or
+    else."""
     reg = keras.regularizers.get(name)
     if not hasattr(reg, "get_config"):
         return f"{type(reg).__name__} {reg!r}"
@@ -109,8 +115,11 @@ def custom_round_trip(keras):
             self.factor = factor
 
         def __call__(self, w):
-            return self.factor * keras.ops.sum(keras.ops.abs(w)) if hasattr(
-                keras, "ops") else self.factor * sum_abs(w)
+            return (
+                self.factor * keras.ops.sum(keras.ops.abs(w))
+                if hasattr(keras, "ops")
+                else self.factor * sum_abs(w)
+            )
 
         def get_config(self):
             return {"factor": self.factor}
@@ -142,10 +151,13 @@ def orthogonal(keras):
 
 
 def mixed_precision_penalty(keras):
-    """dtype of a kernel penalty under the mixed_float16 policy (this process only)."""
+    """dtype of a kernel penalty under the mixed_float16 policy (this process
+    only)."""
     keras.mixed_precision.set_global_policy("mixed_float16")
     try:
-        model = tiny_model(keras, 4, kernel_regularizer=keras.regularizers.L2(0.01))
+        model = tiny_model(
+            keras, 4, kernel_regularizer=keras.regularizers.L2(0.01)
+        )
         return str(model.losses[0].dtype).replace("<dtype: '", "").rstrip("'>")
     finally:
         keras.mixed_precision.set_global_policy("float32")
@@ -164,7 +176,6 @@ QUESTIONS = {
     "custom_round_trip": custom_round_trip,
     "mixed_precision": mixed_precision_penalty,
 }
-
 
 
 def probe_one():
@@ -220,8 +231,11 @@ def probe_all(folders, workers=2):
                 if os.path.basename(folder).startswith("tf_keras"):
                     os.environ["KERAS_PROBE"] = "tf_keras"
                 answer = probe_one()
-                if "file" in answer:  # imported from this folder? (no paths kept)
-                    answer["from_folder"] = answer.pop("file").startswith(folder)
+                # imported from this folder? (no paths kept)
+                if "file" in answer:
+                    answer["from_folder"] = answer.pop("file").startswith(
+                        folder
+                    )
                 with os.fdopen(write, "w") as pipe:
                     json.dump(answer, pipe)
                 os._exit(0)
@@ -231,9 +245,13 @@ def probe_all(folders, workers=2):
         folder, pipe = running.pop(pid)
         text = pipe.read()
         pipe.close()
-        results[folder] = json.loads(text) if text else {
-            "import_error": f"the probe process ended with status {status}"
-        }
+        results[folder] = (
+            json.loads(text)
+            if text
+            else {
+                "import_error": f"the probe process ended with status {status}"
+            }
+        )
     return results
 
 

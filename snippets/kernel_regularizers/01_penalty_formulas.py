@@ -1,7 +1,8 @@
 """L1, L2 and L1L2 penalties: the formulas Keras computes, checked by hand.
 
-Calls each built-in regularizer on a tensor and compares the result with the formula,
-including the example many tutorials start from (a weight of 10 with an L1 factor of 0.1).
+Calls each built-in regularizer on a tensor and compares the result with the
+formula, including the example many tutorials start from (a weight of 10 with
+an L1 factor of 0.1).
 """
 
 import numpy as np
@@ -30,7 +31,8 @@ by_keras = {
 by_hand = {
     "L1(0.01)": 0.01 * np.abs(kernel).sum(),
     "L2(0.01)": 0.01 * np.square(kernel).sum(),
-    "L1L2(0.01, 0.01)": 0.01 * np.abs(kernel).sum() + 0.01 * np.square(kernel).sum(),
+    "L1L2(0.01, 0.01)": 0.01 * np.abs(kernel).sum()
+    + 0.01 * np.square(kernel).sum(),
 }
 for name, value in by_keras.items():
     print(f"{name:17} Keras = {value:.6f}   formula = {by_hand[name]:.6f}")

@@ -1,6 +1,7 @@
 """The gradient each penalty adds to a weight, measured with tf.GradientTape.
 
-TensorFlow-specific on purpose: GradientTape is the plainest way to ask for a gradient.
+TensorFlow-specific on purpose: GradientTape is the plainest way to ask for a
+gradient.
 """
 
 import numpy as np
@@ -26,5 +27,9 @@ for name, penalty in penalties.items():
 
 l1_gradient = gradients["L1(0.1)"].tolist()
 l2_gradient = gradients["L2(0.1)"].tolist()
-l1_matches_sign = bool(np.allclose(gradients["L1(0.1)"], 0.1 * np.sign(weights.numpy())))
-l2_matches_2lw = bool(np.allclose(gradients["L2(0.1)"], 2 * 0.1 * weights.numpy()))
+l1_matches_sign = bool(
+    np.allclose(gradients["L1(0.1)"], 0.1 * np.sign(weights.numpy()))
+)
+l2_matches_2lw = bool(
+    np.allclose(gradients["L2(0.1)"], 2 * 0.1 * weights.numpy())
+)

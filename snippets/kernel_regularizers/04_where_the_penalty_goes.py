@@ -1,7 +1,9 @@
-"""Where a kernel penalty goes: layer.losses, model.losses, the training loss, evaluate().
+"""Where a kernel penalty goes: layer.losses, model.losses, the training loss,
+evaluate().
 
-Builds a one-layer model with an L2 kernel penalty and checks, with printed numbers, that
-the reported `loss` is the data loss plus the penalty, while a compiled metric is not.
+Builds a one-layer model with an L2 kernel penalty and checks, with printed
+numbers, that the reported `loss` is the data loss plus the penalty, while a
+compiled metric is not.
 """
 
 import numpy as np
@@ -26,13 +28,20 @@ print(f"0.1 * sum(kernel**2) = {penalty_by_hand:.4f}")
 layer_penalty = float(dense.losses[0])
 
 # --8<-- [start:evaluate]
-model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse", metrics=["mse"])
+model.compile(
+    optimizer=keras.optimizers.SGD(0.05), loss="mse", metrics=["mse"]
+)
 scores = model.evaluate(x, y, verbose=0, return_dict=True)
 penalty = float(sum(model.losses))
 data_mse = float(np.mean((model.predict(x, verbose=0) - y) ** 2))
 
-print(f"evaluate: loss = {scores['loss']:.4f}, mse metric = {scores['mse']:.4f}")
-print(f"mse by hand = {data_mse:.4f}, penalty = {penalty:.4f}, sum = {data_mse + penalty:.4f}")
+print(
+    f"evaluate: loss = {scores['loss']:.4f}, mse metric = {scores['mse']:.4f}"
+)
+print(
+    f"mse by hand = {data_mse:.4f}, penalty = {penalty:.4f}, sum = "
+    f"{data_mse + penalty:.4f}"
+)
 # --8<-- [end:evaluate]
 eval_loss = scores["loss"]
 eval_mse = scores["mse"]
@@ -41,7 +50,13 @@ eval_gap = eval_loss - eval_mse
 
 # --8<-- [start:fit]
 history = model.fit(
-    x, y, validation_data=(x, y), epochs=20, batch_size=16, shuffle=False, verbose=0
+    x,
+    y,
+    validation_data=(x, y),
+    epochs=20,
+    batch_size=16,
+    shuffle=False,
+    verbose=0,
 )
 last = {name: values[-1] for name, values in history.history.items()}
 end_scores = model.evaluate(x, y, verbose=0, return_dict=True)

@@ -1,4 +1,5 @@
-"""bias_regularizer, and OrthogonalRegularizer: its formula checked by hand, and its limits."""
+"""bias_regularizer, and OrthogonalRegularizer: its formula checked by hand,
+and its limits."""
 
 import numpy as np
 import keras
@@ -30,17 +31,28 @@ cosines = rows @ rows.T
 pairs = np.triu_indices(len(rows), k=1)  # each pair of distinct rows once
 by_hand = 0.1 * np.abs(cosines[pairs]).mean()
 print(f"OrthogonalRegularizer(0.1) = {by_keras:.6f}")
-print(f"0.1 * mean |cos(row_i, row_j)| over {len(pairs[0])} pairs = {by_hand:.6f}")
+print(
+    f"0.1 * mean |cos(row_i, row_j)| over {len(pairs[0])} pairs = "
+    f"{by_hand:.6f}"
+)
 
-orthonormal_rows = np.linalg.qr(np.random.default_rng(1).normal(size=(3, 3)))[0]
-print(f"on orthonormal rows: {float(regularizer(orthonormal_rows.astype('float32'))):.1e}")
+orthonormal_rows = np.linalg.qr(np.random.default_rng(1).normal(size=(3, 3)))[
+    0
+]
+print(
+    "on orthonormal rows: "
+    f"{float(regularizer(orthonormal_rows.astype('float32'))):.1e}"
+)
 # --8<-- [end:orthogonal]
 orthogonal_keras = by_keras
 orthogonal_by_hand = float(by_hand)
 
 # --8<-- [start:limits]
-conv = layers.Conv2D(8, 3, kernel_regularizer=regularizers.OrthogonalRegularizer(0.1))
-conv.build((None, 16, 16, 3))  # builds fine: the penalty is computed only when asked for
+conv = layers.Conv2D(
+    8, 3, kernel_regularizer=regularizers.OrthogonalRegularizer(0.1)
+)
+# builds fine: the penalty is computed only when asked for
+conv.build((None, 16, 16, 3))
 try:
     conv.losses
 except ValueError as error:

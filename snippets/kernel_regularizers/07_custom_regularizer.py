@@ -1,7 +1,8 @@
-"""A custom regularizer: subclass, get_config, registration, and a .keras round trip.
+"""A custom regularizer: subclass, get_config, registration, and a .keras round
+trip.
 
-Also shows the exact error Keras raises when one of those steps is missing. The model
-files are written to the current directory.
+Also shows the exact error Keras raises when one of those steps is missing. The
+model files are written to the current directory.
 """
 
 import re
@@ -26,16 +27,27 @@ class CenteredL2(keras.regularizers.Regularizer):
 # --8<-- [end:define]
 
 # --8<-- [start:roundtrip]
-model = keras.Sequential([
-    keras.Input(shape=(3,)),
-    layers.Dense(2, kernel_initializer="ones", kernel_regularizer=CenteredL2(0.5, 0.25)),
-])
+model = keras.Sequential(
+    [
+        keras.Input(shape=(3,)),
+        layers.Dense(
+            2,
+            kernel_initializer="ones",
+            kernel_regularizer=CenteredL2(0.5, 0.25),
+        ),
+    ]
+)
 model.save("centered.keras")
 restored = keras.saving.load_model("centered.keras")
 
 regularizer = restored.layers[0].kernel.regularizer
 print("restored:", type(regularizer).__name__, regularizer.get_config())
-print("penalty before:", float(sum(model.losses)), " after:", float(sum(restored.losses)))
+print(
+    "penalty before:",
+    float(sum(model.losses)),
+    " after:",
+    float(sum(restored.losses)),
+)
 print("registered as:", keras.saving.get_registered_name(CenteredL2))
 # --8<-- [end:roundtrip]
 penalty_before = float(sum(model.losses))
@@ -48,17 +60,21 @@ class NoConfigL2(keras.regularizers.Regularizer):
         return 0.01 * ops.sum(ops.square(weights))
 
 
-model = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(2, kernel_regularizer=NoConfigL2())])
+model = keras.Sequential(
+    [keras.Input(shape=(3,)), layers.Dense(2, kernel_regularizer=NoConfigL2())]
+)
 try:
     model.save("no_config.keras")
 except NotImplementedError as error:
-    message = re.sub(r"0x[0-9a-f]+", "0x...", str(error))  # hide the memory address
+    # hide the memory address
+    message = re.sub(r"0x[0-9a-f]+", "0x...", str(error))
     no_config_error = f"{type(error).__name__}: {message}"
 print(no_config_error)
 # --8<-- [end:no_config]
 
 # --8<-- [start:unregistered]
-class PlainL2(keras.regularizers.Regularizer):  # get_config, but not registered
+# get_config, but not registered
+class PlainL2(keras.regularizers.Regularizer):
     def __init__(self, factor=0.01):
         self.factor = factor
 
@@ -69,14 +85,19 @@ class PlainL2(keras.regularizers.Regularizer):  # get_config, but not registered
         return {"factor": self.factor}
 
 
-model = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(2, kernel_regularizer=PlainL2())])
+model = keras.Sequential(
+    [keras.Input(shape=(3,)), layers.Dense(2, kernel_regularizer=PlainL2())]
+)
 model.save("plain.keras")
 del PlainL2  # as in a new process that never defined the class
 try:
     keras.saving.load_model("plain.keras")
 except TypeError as error:
-    # The message nests one "Exception encountered:" per level (model, layer, regularizer).
-    unregistered_outer = f"{type(error).__name__}: {str(error).splitlines()[0]}"
+    # The message nests one "Exception encountered:" per level (model, layer,
+    # regularizer).
+    unregistered_outer = (
+        f"{type(error).__name__}: {str(error).splitlines()[0]}"
+    )
     unregistered_error = str(error).rsplit("Exception encountered: ", 1)[-1]
 print(unregistered_outer)
 print("...")

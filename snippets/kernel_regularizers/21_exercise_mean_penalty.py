@@ -1,7 +1,8 @@
 """Exercise: a penalty that does not grow with the layer.
 
-The built-in L2 sums over every weight, so a wider layer pays more for the same typical weight;
-a custom regularizer that takes the mean instead pays the same at any width.
+The built-in L2 sums over every weight, so a wider layer pays more for the same
+typical weight; a custom regularizer that takes the mean instead pays the same
+at any width.
 """
 
 import keras
@@ -25,7 +26,8 @@ class MeanL2(regularizers.Regularizer):
 
 penalties = {}
 for units in (16, 64, 256):
-    weights = 0.1 * ops.ones((32, units))  # the same typical weight at every width
+    # the same typical weight at every width
+    weights = 0.1 * ops.ones((32, units))
     penalties[units] = {"sum": float(regularizers.L2(0.01)(weights)),
                         "mean": float(MeanL2(0.01)(weights))}
     print(f"32 x {units:3d} kernel: L2 (sum) {penalties[units]['sum']:.4f}, "

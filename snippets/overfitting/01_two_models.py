@@ -1,8 +1,9 @@
 """A tale of two models: one memorises its training set, the other generalises.
 
-The digits images that scikit-learn ships (8x8 pixels, 10 classes), 200 of them for training
-with a fifth of those labels deliberately wrong, the rest for validation with correct labels.
-Model A is big enough to learn every training label, wrong ones included; Model B is not.
+The digits images that scikit-learn ships (8x8 pixels, 10 classes), 200 of them
+for training with a fifth of those labels deliberately wrong, the rest for
+validation with correct labels. Model A is big enough to learn every training
+label, wrong ones included; Model B is not.
 """
 
 import numpy as np
@@ -18,14 +19,20 @@ n_train, noise = 200, 0.2
 digits = load_digits()
 x = (digits.data / 16.0).astype("float32")  # 64 pixel intensities in [0, 1]
 x_train, x_val, y_train, y_val = train_test_split(
-    x, digits.target, train_size=n_train, random_state=0, stratify=digits.target
+    x,
+    digits.target,
+    train_size=n_train,
+    random_state=0,
+    stratify=digits.target,
 )
 rng = np.random.default_rng(0)
 wrong = rng.choice(n_train, size=int(noise * n_train), replace=False)
 y_noisy = y_train.copy()
-y_noisy[wrong] = (y_noisy[wrong] + rng.integers(1, 10, size=len(wrong))) % 10  # never the true label
+# never the true label
+y_noisy[wrong] = (y_noisy[wrong] + rng.integers(1, 10, size=len(wrong))) % 10
 
-shuffler = np.random.default_rng(0)  # one batch order, the same for every model
+# one batch order, the same for every model
+shuffler = np.random.default_rng(0)
 order = np.concatenate([shuffler.permutation(n_train) for _ in range(80)])
 x_order, y_order = x_train[order], y_noisy[order]
 val_data = tf.data.Dataset.from_tensors((x_val, y_val)).repeat()
@@ -40,20 +47,34 @@ def mlp(hidden):
         + [layers.Dense(units, activation="relu") for units in hidden]
         + [layers.Dense(10, activation="softmax")]
     )
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer="adam",
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
 
 
 models = {"A: 2 x 512 units": mlp([512, 512]), "B: 1 x 32 units": mlp([32])}
 epochs, histories, rows = 60, {}, {}
 for name, model in models.items():
-    history = model.fit(x_order, y_order, batch_size=32, shuffle=False, steps_per_epoch=steps, epochs=epochs,
-                        validation_data=val_data, validation_steps=1, verbose=0)
+    history = model.fit(
+        x_order,
+        y_order,
+        batch_size=32,
+        shuffle=False,
+        steps_per_epoch=steps,
+        epochs=epochs,
+        validation_data=val_data,
+        validation_steps=1,
+        verbose=0,
+    )
     histories[name] = history.history
     predicted = model.predict(x_train, verbose=0).argmax(axis=1)
     rows[name] = {
         "params": model.count_params(),
-        "train_acc": float((predicted == y_noisy).mean()),  # against the labels it was given
+        # against the labels it was given
+        "train_acc": float((predicted == y_noisy).mean()),
         "val_acc": history.history["val_accuracy"][-1],
         "memorised": float((predicted[wrong] == y_noisy[wrong]).mean()),
     }
@@ -61,19 +82,33 @@ for name, model in models.items():
 # --8<-- [end:models]
 
 # --8<-- [start:table]
-print("| model | parameters | train accuracy | validation accuracy | gap | wrong labels learned |")
+print(
+    "| model | parameters | train accuracy | validation accuracy | gap | "
+    "wrong labels learned |"
+)
 print("| --- | ---: | ---: | ---: | ---: | ---: |")
 for name, r in rows.items():
-    print(f"| {name} | {r['params']:,} | {r['train_acc']:.3f} | {r['val_acc']:.3f} "
-          f"| {r['gap']:+.3f} | {r['memorised']:.0%} |")
+    print(
+        f"| {name} | {r['params']:,} | {r['train_acc']:.3f} | "
+        f"{r['val_acc']:.3f} "
+        f"| {r['gap']:+.3f} | {r['memorised']:.0%} |"
+    )
 # --8<-- [end:table]
 
 # --8<-- [start:figure]
 fig, (ax_loss, ax_acc) = plt.subplots(1, 2, num="curves", sharex=True)
 for index, (name, history) in enumerate(histories.items()):
     color, epoch = f"C{index}", range(1, len(history["loss"]) + 1)
-    ax_loss.plot(epoch, history["loss"], color=color, linestyle="--", label=f"{name}, train")
-    ax_loss.plot(epoch, history["val_loss"], color=color, label=f"{name}, validation")
+    ax_loss.plot(
+        epoch,
+        history["loss"],
+        color=color,
+        linestyle="--",
+        label=f"{name}, train",
+    )
+    ax_loss.plot(
+        epoch, history["val_loss"], color=color, label=f"{name}, validation"
+    )
     ax_acc.plot(epoch, history["accuracy"], color=color, linestyle="--")
     ax_acc.plot(epoch, history["val_accuracy"], color=color)
 ax_loss.set(title="Cross-entropy", xlabel="epoch", ylabel="loss")

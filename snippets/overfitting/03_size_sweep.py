@@ -1,7 +1,7 @@
 """What drives the gap, part 2: the size of the training set.
 
-The same one-hidden-layer network (256 units) trained on 50 to 800 digits, a fifth of their
-labels wrong, and scored on the same clean validation set.
+The same one-hidden-layer network (256 units) trained on 50 to 800 digits, a
+fifth of their labels wrong, and scored on the same clean validation set.
 """
 
 import numpy as np
@@ -22,7 +22,8 @@ x_pool, x_val, y_pool, y_val = train_test_split(
 
 
 def noisy_subset(n, seed=0):
-    """The first n pool rows, a fraction `noise` of their labels replaced by wrong ones."""
+    """The first n pool rows, a fraction `noise` of their labels replaced by
+    wrong ones."""
     rng = np.random.default_rng(seed)
     y = y_pool[:n].copy()
     wrong = rng.choice(n, size=int(noise * n), replace=False)
@@ -36,36 +37,71 @@ hidden_units = 256
 
 def train_size(n, epochs=40):
     x_train, y_train = noisy_subset(n)
-    data = tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(n, seed=0).batch(32).repeat()
+    data = (
+        tf.data.Dataset.from_tensor_slices((x_train, y_train))
+        .shuffle(n, seed=0)
+        .batch(32)
+        .repeat()
+    )
     keras.utils.set_random_seed(0)
     model = keras.Sequential([
         keras.Input(shape=(64,)),
         layers.Dense(hidden_units, activation="relu"),
         layers.Dense(10, activation="softmax"),
     ])
-    model.compile(optimizer=keras.optimizers.Adam(2e-3), loss="sparse_categorical_crossentropy")
+    model.compile(
+        optimizer=keras.optimizers.Adam(2e-3),
+        loss="sparse_categorical_crossentropy",
+    )
     model.fit(data, steps_per_epoch=-(-n // 32), epochs=epochs, verbose=0)
     return {
-        "train_error": float((model.predict(x_train, verbose=0).argmax(1) != y_train).mean()),
-        "val_error": float((model.predict(x_val, verbose=0).argmax(1) != y_val).mean()),
+        "train_error": float(
+            (model.predict(x_train, verbose=0).argmax(1) != y_train).mean()
+        ),
+        "val_error": float(
+            (model.predict(x_val, verbose=0).argmax(1) != y_val).mean()
+        ),
     }
 
 
 sizes = [50, 100, 200, 400, 800]
 sweep = {n: train_size(n) for n in sizes}
 for n, r in sweep.items():
-    print(f"{n:4} rows: train error {r['train_error']:.3f}, validation error {r['val_error']:.3f}")
+    print(
+        f"{n:4} rows: train error {r['train_error']:.3f}, validation error "
+        f"{r['val_error']:.3f}"
+    )
 # --8<-- [end:sweep]
 
 # --8<-- [start:figure]
 fig, ax = plt.subplots(num="size", figsize=(6.0, 3.4))
-ax.plot(sizes, [r["train_error"] for r in sweep.values()], "o--", label="training error (noisy labels)")
-ax.plot(sizes, [r["val_error"] for r in sweep.values()], "o-", label="validation error")
-ax.axhline(noise, color="0.5", linewidth=1, linestyle=":", label="share of wrong training labels")
+ax.plot(
+    sizes,
+    [r["train_error"] for r in sweep.values()],
+    "o--",
+    label="training error (noisy labels)",
+)
+ax.plot(
+    sizes,
+    [r["val_error"] for r in sweep.values()],
+    "o-",
+    label="validation error",
+)
+ax.axhline(
+    noise,
+    color="0.5",
+    linewidth=1,
+    linestyle=":",
+    label="share of wrong training labels",
+)
 ax.set_xscale("log", base=2)
 ax.set_xticks(sizes, [str(value) for value in sizes])
 ax.minorticks_off()
-ax.set(xlabel="training rows (log scale)", ylabel="error", title="Error against training-set size")
+ax.set(
+    xlabel="training rows (log scale)",
+    ylabel="error",
+    title="Error against training-set size",
+)
 ax.legend()
 plt.show()
 # --8<-- [end:figure]

@@ -1,7 +1,7 @@
 """Exercise: count the parameters of Models A and B by hand.
 
-A `Dense` layer with n inputs and m units holds an n x m kernel and m biases; the sum over the
-layers must match what Keras counts.
+A `Dense` layer with n inputs and m units holds an n x m kernel and m biases;
+the sum over the layers must match what Keras counts.
 """
 
 import keras
@@ -14,13 +14,16 @@ hidden = {"A": [512, 512], "B": [32]}
 # --8<-- [start:count]
 def by_hand(widths):
     sizes = [n_inputs, *widths, n_classes]
-    return sum(n * m + m for n, m in zip(sizes[:-1], sizes[1:]))  # kernel + biases
+    # kernel + biases
+    return sum(n * m + m for n, m in zip(sizes[:-1], sizes[1:]))
 
 
 def by_keras(widths):
-    model = keras.Sequential([keras.Input(shape=(n_inputs,))]
-                             + [layers.Dense(w, activation="relu") for w in widths]
-                             + [layers.Dense(n_classes, activation="softmax")])
+    model = keras.Sequential(
+        [keras.Input(shape=(n_inputs,))]
+        + [layers.Dense(w, activation="relu") for w in widths]
+        + [layers.Dense(n_classes, activation="softmax")]
+    )
     return model.count_params()
 
 

@@ -1,7 +1,9 @@
-"""Exercise: does the network learn the correct labels before it memorises the wrong ones?
+"""Exercise: does the network learn the correct labels before it memorises the
+wrong ones?
 
-Model A on the noisy digits; after each epoch, its accuracy on the training images whose label
-is correct and on those whose label was replaced, each against the label it was given.
+Model A on the noisy digits; after each epoch, its accuracy on the training
+images whose label is correct and on those whose label was replaced, each
+against the label it was given.
 """
 
 import numpy as np
@@ -14,7 +16,11 @@ n_train, noise = 200, 0.2
 digits = load_digits()
 x = (digits.data / 16.0).astype("float32")
 x_train, x_val, y_train, y_val = train_test_split(
-    x, digits.target, train_size=n_train, random_state=0, stratify=digits.target
+    x,
+    digits.target,
+    train_size=n_train,
+    random_state=0,
+    stratify=digits.target,
 )
 rng = np.random.default_rng(0)
 wrong = rng.choice(n_train, size=int(noise * n_train), replace=False)
@@ -42,14 +48,25 @@ class Track(keras.callbacks.Callback):
 
 
 epochs = 60
-shuffler = np.random.default_rng(0)  # the batch order of the chapter's snippets
+# the batch order of the chapter's snippets
+shuffler = np.random.default_rng(0)
 order = np.concatenate([shuffler.permutation(n_train) for _ in range(80)])
-model.fit(x_train[order], y_noisy[order], batch_size=32, shuffle=False, steps_per_epoch=steps,
-          epochs=epochs, callbacks=[Track()], verbose=0)
+model.fit(
+    x_train[order],
+    y_noisy[order],
+    batch_size=32,
+    shuffle=False,
+    steps_per_epoch=steps,
+    epochs=epochs,
+    callbacks=[Track()],
+    verbose=0,
+)
 
 
 def first_epoch(curve, level):
-    return next((e for e, acc in enumerate(curve, start=1) if acc >= level), None)
+    return next(
+        (e for e, acc in enumerate(curve, start=1) if acc >= level), None
+    )
 
 
 clean_level, wrong_level = 0.9, 0.5
@@ -58,6 +75,8 @@ wrong_50 = first_epoch(curves["wrong"], wrong_level)
 print(f"correct labels fitted to {clean_level:.0%}: epoch {clean_90}")
 print(f"wrong labels memorised to {wrong_level:.0%}: epoch {wrong_50}")
 for epoch in (1, 5, 10, 20, 40, epochs):
-    print(f"epoch {epoch:2d}: correct labels {curves['clean'][epoch - 1]:.2f}, "
-          f"wrong labels {curves['wrong'][epoch - 1]:.2f}")
+    print(
+        f"epoch {epoch:2d}: correct labels {curves['clean'][epoch - 1]:.2f}, "
+        f"wrong labels {curves['wrong'][epoch - 1]:.2f}"
+    )
 # --8<-- [end:track]

@@ -1,7 +1,8 @@
 """Exercise: can Model A learn labels that carry no information at all?
 
-Model A on the training images of the noisy-digits task, but with every label replaced by a
-random digit: its training accuracy over the epochs, and its validation accuracy.
+Model A on the training images of the noisy-digits task, but with every label
+replaced by a random digit: its training accuracy over the epochs, and its
+validation accuracy.
 """
 
 import numpy as np
@@ -15,11 +16,16 @@ n_train = 200
 digits = load_digits()
 x = (digits.data / 16.0).astype("float32")
 x_train, x_val, y_train, y_val = train_test_split(
-    x, digits.target, train_size=n_train, random_state=0, stratify=digits.target
+    x,
+    digits.target,
+    train_size=n_train,
+    random_state=0,
+    stratify=digits.target,
 )
 
 # --8<-- [start:random]
-y_random = np.random.default_rng(1).integers(0, 10, size=n_train)  # no link to the images
+# no link to the images
+y_random = np.random.default_rng(1).integers(0, 10, size=n_train)
 agree_by_chance = float((y_random == y_train).mean())
 
 keras.utils.set_random_seed(0)
@@ -27,18 +33,35 @@ model = keras.Sequential([keras.Input(shape=(64,)),
                           layers.Dense(512, activation="relu"),
                           layers.Dense(512, activation="relu"),
                           layers.Dense(10, activation="softmax")])
-model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+model.compile(
+    optimizer="adam",
+    loss="sparse_categorical_crossentropy",
+    metrics=["accuracy"],
+)
 epochs = 100
-data = tf.data.Dataset.from_tensor_slices((x_train, y_random)).shuffle(n_train, seed=0)
-history = model.fit(data.batch(32).repeat(), steps_per_epoch=-(-n_train // 32), epochs=epochs,
-                    verbose=0).history
+data = tf.data.Dataset.from_tensor_slices((x_train, y_random)).shuffle(
+    n_train, seed=0
+)
+history = model.fit(
+    data.batch(32).repeat(),
+    steps_per_epoch=-(-n_train // 32),
+    epochs=epochs,
+    verbose=0,
+).history
 
-train_acc = float((model.predict(x_train, verbose=0).argmax(1) == y_random).mean())
+train_acc = float(
+    (model.predict(x_train, verbose=0).argmax(1) == y_random).mean()
+)
 val_acc = float((model.predict(x_val, verbose=0).argmax(1) == y_val).mean())
 curve = history["accuracy"]
-first_perfect = next((e for e, acc in enumerate(curve, start=1) if acc == 1.0), None)
+first_perfect = next(
+    (e for e, acc in enumerate(curve, start=1) if acc == 1.0), None
+)
 for epoch in (1, 10, 25, 50, epochs):
-    print(f"epoch {epoch:3d}: training accuracy on the random labels {curve[epoch - 1]:.2f}")
+    print(
+        f"epoch {epoch:3d}: training accuracy on the random labels "
+        f"{curve[epoch - 1]:.2f}"
+    )
 print("first epoch with every random label fitted:", first_perfect)
 print(f"after training: {train_acc:.3f} on the random training labels, "
       f"{val_acc:.3f} on the true validation labels")
