@@ -267,6 +267,15 @@ class Project:
                 found.append(file)
         return found
 
+    def declared_backends(self, path: Path) -> list[str] | None:
+        """The names of a snippet's `# runner: backends=` line, unchecked (None: no line)."""
+        declared = None
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith(f"{DIRECTIVE}backends="):
+                value = line.split("=", 1)[1].split("#", 1)[0]  # `# why` may follow
+                declared = [name.strip() for name in value.split(",") if name.strip()]
+        return declared
+
     def snippet_backends(self, path: Path, source: bytes | None = None) -> list[str]:
         """The backends a snippet runs on, the one the pages show first: those of a line
         `# runner: backends=tensorflow,jax`, else every backend of this build. RunnerError
@@ -480,15 +489,15 @@ class Project:
             source_copy.unlink(missing_ok=True)
             seconds = round(time.perf_counter() - started, 2)
             if error:
-                return SnippetResult(snippet_id, display, "failed", seconds, key, error, note,
-                                     backend=backend)
+                return SnippetResult(snippet_id, self.display_path(path), "failed", seconds,
+                                     key, error, note, backend=backend)
             missing = [name for name in ("stdout.txt", "values.json", "imports.json",
                                          "versions.json")
                        if not (tmp / name).is_file()]
             if missing:
                 error = f"{display}: the snippet process ended without writing {', '.join(missing)}"
-                return SnippetResult(snippet_id, display, "failed", seconds, key, error, note,
-                                     backend=backend)
+                return SnippetResult(snippet_id, self.display_path(path), "failed", seconds,
+                                     key, error, note, backend=backend)
             deps = json.loads((tmp / "imports.json").read_text())
             (tmp / "imports.json").unlink()
             versions = json.loads((tmp / "versions.json").read_text())
@@ -497,12 +506,12 @@ class Project:
             if size > MAX_OUTPUT_BYTES:
                 error = (f"{display}: its outputs take {size:,} bytes, more than the "
                          f"{MAX_OUTPUT_BYTES:,} allowed per snippet (fewer or smaller figures)")
-                return SnippetResult(snippet_id, display, "failed", seconds, key, error, note,
-                                     backend=backend)
+                return SnippetResult(snippet_id, self.display_path(path), "failed", seconds,
+                                     key, error, note, backend=backend)
             if self.prekey(path, source, backend) != prekey:
                 error = f"{display}: its data files changed while it ran; run it again"
-                return SnippetResult(snippet_id, display, "failed", seconds, key, error, note,
-                                     backend=backend)
+                return SnippetResult(snippet_id, self.display_path(path), "failed", seconds,
+                                     key, error, note, backend=backend)
             key = self.full_key(prekey, deps)  # the modules this run actually imported
             stored = self.store() / key
             files = {f.name: file_hash(f) for f in sorted(tmp.iterdir())}
@@ -766,11 +775,18 @@ class Project:
                 entry.update(seconds=shown.get("seconds"), key=shown.get("key", ""),
                              own=shown.get("own"), warm=shown.get("warm", False))
             entries[(result.id, result.backend)] = entry
-        live = {self.snippet_id(p) for p in self.snippets()}
+        live = set()  # (id, backend) of every snippet and backend it runs on now
+        for path in self.snippets():
+            try:
+                names = self.snippet_backends(path)
+            except (OSError, ValueError, RunnerError):
+                names = [result.backend for result in results
+                         if result.id == self.snippet_id(path)]
+            live.update((self.snippet_id(path), name) for name in names)
         order = {name: number for number, name in enumerate(self.backends)}
         ordered = [entries[key] for key in sorted(
             entries, key=lambda key: (key[0], order.get(key[1], len(order)), key[1]))
-            if key[0] in live]
+            if key in live]
         write_atomic(runs_file, json.dumps(ordered, indent=1))
 
     def prune(self, live_ids: set[str], live_units: set[tuple[str, str]] | None = None):
