@@ -93,7 +93,14 @@ BACKEND_NAME = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
 BACKEND_ENV = {
     "jax": {"JAX_PLATFORMS": "cpu",
             "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"},
+    # PyTorch takes its intra-op thread count from OMP_NUM_THREADS (1 in CHILD_ENV): its
+    # worker is left with one thread after `import torch, keras`, so it may fork. Said again
+    # here so that the torch key does not depend on CHILD_ENV keeping it.
+    "torch": {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"},
 }
+# A backend pinned outside the lock file (PyTorch's CPU build comes from its own index):
+# that file is part of the backend's cache key, and of no other backend's.
+BACKEND_LOCK = {"torch": "requirements-torch.txt"}
 ANSWER_GRACE = 30.0  # seconds past a snippet's timeout before its supervisor counts as lost
 SNIPPET_NAME = "[0-9][0-9]_*.py"
 NAMING_RULE = ("snippets are named NN_topic.py (two digits, an underscore) inside a chapter "
@@ -318,7 +325,10 @@ class Project:
         digest.update(sys.version.encode() + machine_signature().encode())
         env = self.fixed_env(backend or self.backends[0])
         digest.update(json.dumps([env, MPL_RC], sort_keys=True).encode())
-        for extra in (CHILD, self.lock_file, self.style_file):
+        backend_lock = BACKEND_LOCK.get(backend or self.backends[0])
+        extras = [CHILD, self.lock_file, self.style_file]
+        extras += [self.lock_file.parent / backend_lock] if backend_lock else []
+        for extra in extras:
             digest.update(extra.read_bytes() if extra.is_file() else b"-")
         digest.update(self.snippet_id(path).encode() + b"\0" + source)
         for file in self.data_files(path, source):

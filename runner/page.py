@@ -344,12 +344,17 @@ def provenance(block: Output, project: Project) -> str:
     shown = outputs[0].text(name)
     same = [n for n, out in zip(named[1:], outputs[1:], strict=True) if out.text(name) == shown]
     other = [n for n in named[1:] if n not in same]
-    text = named[0]
-    if same:
-        text += f" and {' and '.join(same)} print the same"
+    if not same:
+        return f"{named[0]}; {listed(other)} print{'s' * (len(other) == 1)} it differently"
+    text = f"{listed([named[0], *same])} print the same"
     if other:
-        text += f"; {' and '.join(other)} prints it differently"
+        text += f"; {listed(other)} print{'s' * (len(other) == 1)} it differently"
     return text
+
+
+def listed(names: list[str]) -> str:
+    """"A", "A and B", "A, B and C"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def with_provenance(fence: str, block: Output, project: Project) -> str:

@@ -54,6 +54,17 @@ def execution_times(runs: list[dict], versions: str) -> str:
                       f"{'it' if ran == 1 else 'they'} or something "
                       f"{'it depends' if ran == 1 else 'they depend'} on changed; the outputs "
                       "of the others are those of their last run.")
+    backend_names = list(dict.fromkeys(run.get("backend") or primary for run in runs))
+    ran_on: dict[str, dict[str, str]] = {}
+    for run in runs:
+        ran_on.setdefault(run["id"], {"path": run["path"]})[run.get("backend") or primary] = "yes"
+    per_example = "\n".join(
+        f"| [`{facts['path']}`]({facts['path']}) | "
+        + " | ".join(facts.get(name, "-") for name in backend_names) + " |"
+        for facts in ran_on.values())
+    counts = ", ".join(
+        f"{BACKEND_NAME.get(name, name)} {sum(name in facts for facts in ran_on.values())}"
+        for name in backend_names)
     slowest_line = (f" The slowest, `{slowest['path']}`, takes {slowest['seconds']:.1f} s."
                     if slowest else "")
     return f"""# Execution times
@@ -75,4 +86,14 @@ bytes either way, which the tests check).
 | Example | Backend | Run time (s) | Started by | Last run in |
 | --- | --- | ---: | --- | --- |
 {rows}
+
+## Backends per example
+
+Which Keras backends each example runs on, as the runner decided from the example's file (an
+example that declares no `# runner: backends=` line runs on every installed backend; one that
+does says why in that line). Examples per backend: {counts}.
+
+| Example | {" | ".join(BACKEND_NAME.get(name, name) for name in backend_names)} |
+| --- | {" | ".join("---" for _ in backend_names)} |
+{per_example}
 """

@@ -130,24 +130,31 @@ def test_a_failure_names_the_backend(tmp_path):
     assert project.outputs("ch/01_only_tf").text() == "fine\n"  # TensorFlow's run is kept
 
 
-JAX_REPRESENTATIVE = [
+REPRESENTATIVE = [
     "kernel_regularizers/01_penalty_formulas",  # values and sections, no training
-    "kernel_regularizers/02_gradients",  # gradients of penalties
+    "kernel_regularizers/02_gradients",  # gradients of penalties (each backend's autodiff)
     "overfitting/08_early_stopping_as_l2",  # seeded training, callbacks and a figure
 ]
 
 
 @pytest.mark.build
-def test_jax_warm_outputs_equal_fresh_interpreter_outputs(tmp_path):
+@pytest.mark.parametrize("backend", ["jax", "torch"])
+def test_warm_outputs_equal_fresh_interpreter_outputs(tmp_path, backend):
+    """A backend's warm worker is left with one thread after its imports (so it forks), and
+    a snippet forked from it writes the same bytes as one started in a fresh interpreter."""
     from runner.engine import Project
 
-    warm = Project(ROOT, output_dir=tmp_path / "warm", warm=True, backends=("jax",))
-    fresh = Project(ROOT, output_dir=tmp_path / "fresh", warm=False, backends=("jax",))
-    warm.run(only=JAX_REPRESENTATIVE, force=True)
-    fresh.run(only=JAX_REPRESENTATIVE, force=True)
-    assert warm.worker_facts["jax"]["warm"]
-    assert "tensorflow" not in warm.worker_facts["jax"]["modules"]
-    assert differences(warm, fresh, JAX_REPRESENTATIVE) == []
+    if backend not in installed_backends():
+        pytest.skip(f"{backend} not installed")
+    warm = Project(ROOT, output_dir=tmp_path / "warm", warm=True, backends=(backend,))
+    fresh = Project(ROOT, output_dir=tmp_path / "fresh", warm=False, backends=(backend,))
+    warm.run(only=REPRESENTATIVE, force=True)
+    fresh.run(only=REPRESENTATIVE, force=True)
+    assert warm.worker_facts[backend]["warm"], warm.worker_facts[backend].get("why")
+    assert backend in warm.worker_facts[backend]["modules"]
+    assert "tensorflow" not in warm.worker_facts[backend]["modules"]
+    assert differences(warm, fresh, REPRESENTATIVE) == []
     assert [r["warm"] for r in warm.runs()] == [True] * 3
-    for snippet_id in JAX_REPRESENTATIVE:
+    assert [r["warm"] for r in fresh.runs()] == [False] * 3
+    for snippet_id in REPRESENTATIVE:
         assert json.loads(files_of(warm, snippet_id)["values.json"]) is not None

@@ -2,8 +2,8 @@
 differentiation.
 
 `gradient` asks the Keras backend's own autodiff: `tf.GradientTape` on
-TensorFlow, `jax.grad` on JAX. They agree but at exactly zero, where each
-backend picks its own subgradient of |w|.
+TensorFlow, `jax.grad` on JAX, `backward()` on PyTorch. They agree but at
+exactly zero, where each backend picks its own subgradient of |w|.
 """
 
 import keras
@@ -17,6 +17,12 @@ def gradient(function, weights):
         import jax
 
         return np.asarray(jax.grad(function)(weights))
+    if keras.backend.backend() == "torch":
+        import torch
+
+        variable = torch.tensor(weights, requires_grad=True)
+        function(variable).backward()
+        return variable.grad.numpy()
     import tensorflow as tf
 
     variable = tf.Variable(weights)
