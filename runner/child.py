@@ -5,7 +5,9 @@ Usage: python runner/child.py SNIPPET OUTDIR [SOURCE]
 SOURCE, if given, holds the exact bytes the engine hashed for the cache key: they are what
 runs (SNIPPET still names the file in messages, `__file__` and `sys.path`). `imports.json`
 records every local module the run imported (any module file under the snippets folder,
-`pkg.sub` included) with the SHA-256 of its bytes, so the engine can key the run on them.
+`pkg.sub` included) with the SHA-256 of its bytes, so the engine can key the run on them;
+`versions.json` the Keras backend and the versions of the libraries the run imported (the
+engine keeps both in the run's meta.json).
 
 The engine starts this file with a clean environment (fixed seeds, Agg backend, one
 TensorFlow thread, no network). It executes the snippet region by region, so the stdout
@@ -22,6 +24,7 @@ import hashlib
 import io
 import json
 import math
+import os
 import random
 import re
 import socket
@@ -237,6 +240,16 @@ def local_modules(root, snippet):
     return dict(sorted(found.items()))
 
 
+def versions():
+    """The Keras backend of this run and the versions of the libraries it had imported."""
+    found = {"backend": os.environ.get("KERAS_BACKEND", "")}
+    for name in ("keras", "tensorflow", "jax", "jaxlib", "torch", "numpy"):
+        module = sys.modules.get(name)
+        if module is not None and isinstance(getattr(module, "__version__", None), str):
+            found[name] = module.__version__
+    return found
+
+
 def main(snippet, outdir, source_file=None):
     path = Path(snippet).resolve()
     outdir = Path(outdir)
@@ -299,6 +312,7 @@ def main(snippet, outdir, source_file=None):
         json.dumps(values, indent=1, sort_keys=True), encoding="utf-8"
     )
     (outdir / "figures.json").write_text(json.dumps(figures), encoding="utf-8")
+    (outdir / "versions.json").write_text(json.dumps(versions()), encoding="utf-8")
     imports = local_modules(path.parent.parent, path)
     (outdir / "imports.json").write_text(json.dumps(imports, indent=1), encoding="utf-8")
     return 0

@@ -4,14 +4,23 @@ Layout of the output folder (gitignored, default `build/outputs/`):
 
     .store/<key>/                     one finished run: stdout.txt, <section>.txt,
                                       values.json, figures.json, <figure>.svg, meta.json
-    <chapter>/<nn>_<topic>  ->  ../.store/<key>     a symlink, replaced atomically
+    <chapter>/<nn>_<topic>  ->  ../.store/<key>     a symlink, replaced atomically: the run
+                                      on the snippet's first backend, which pages show
+    .backends/<backend>/<chapter>/<nn>_<topic>      the same, one per backend it runs on
     runs.json                         what the last build did, for the "Execution times" page
     worker.json                       what the last build's worker imported and the sandbox
     .scratch/                         run folders of running snippets (cwd, stdout, stderr)
     .lock                             held (fcntl) by the build using this folder
 
 Only this module knows that layout: everything else reads a run through `Project.outputs()`
-(an `Outputs`), `Project.published()`, `Project.runs()` and `Project.worker()`.
+(an `Outputs`; `backend=` for another backend's), `Project.backends_of()`,
+`Project.published()`, `Project.runs()` and `Project.worker()`.
+
+Backends: a snippet runs once per Keras backend it supports (`# runner: backends=tensorflow`
+in its file; by default every backend of the build, which `from_env` takes to be every
+installed one of BACKENDS), each run in its own process with KERAS_BACKEND set, keyed and
+stored on its own. Each backend has its own warm worker, which imports its backend's module
+(and Keras on it) in TensorFlow's place.
 
 Each snippet runs in a process of its own, started by runner/worker.py: forked from a worker
 that imported TensorFlow, Keras, NumPy, matplotlib and scikit-learn once per build (or a
@@ -68,9 +77,30 @@ from pathlib import Path
 RUNNER_DIR = Path(__file__).resolve().parent
 CHILD = RUNNER_DIR / "child.py"
 WORKER = RUNNER_DIR / "worker.py"
-# What the warm worker imports once, before it forks a process per snippet.
+# What the warm worker imports once, before it forks a process per snippet. A backend's
+# worker imports its own module in TensorFlow's place (JAX: "jax", then Keras on JAX).
 PRELOAD = ("numpy", "tensorflow", "keras", "matplotlib.pyplot", "scipy.stats",
            "sklearn.datasets", "sklearn.model_selection")
+# The Keras backends the runner runs snippets on, in order: the first installed one is the
+# primary, whose outputs the pages show. A snippet runs on every installed one unless it
+# says otherwise (`# runner: backends=tensorflow`). Keras' "numpy" and "openvino" backends
+# cannot train, so they are not among them.
+BACKENDS = ("tensorflow", "jax", "torch")
+BACKEND_MODULE = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
+BACKEND_NAME = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
+# What a backend's snippets get on top of CHILD_ENV (part of their cache key): JAX on the
+# CPU, one XLA thread, as TensorFlow has one thread.
+BACKEND_ENV = {
+    "jax": {"JAX_PLATFORMS": "cpu",
+            "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"},
+    # PyTorch takes its intra-op thread count from OMP_NUM_THREADS (1 in CHILD_ENV): its
+    # worker is left with one thread after `import torch, keras`, so it may fork. Said again
+    # here so that the torch key does not depend on CHILD_ENV keeping it.
+    "torch": {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"},
+}
+# A backend pinned outside the lock file (PyTorch's CPU build comes from its own index):
+# that file is part of the backend's cache key, and of no other backend's.
+BACKEND_LOCK = {"torch": "requirements-torch.txt"}
 ANSWER_GRACE = 30.0  # seconds past a snippet's timeout before its supervisor counts as lost
 SNIPPET_NAME = "[0-9][0-9]_*.py"
 NAMING_RULE = ("snippets are named NN_topic.py (two digits, an underscore) inside a chapter "
@@ -80,7 +110,8 @@ NEWLINE = b"\n"
 MAX_OUTPUT_BYTES = 4_000_000  # all the files of one run (the child caps printing at 1 MB)
 SHARED = "_shared"  # snippets/_shared/: helper modules any chapter's snippets may import
 DIRECTIVE = "# runner: "  # a line for the runner only, e.g. `# runner: timeout=90`
-KEEP_PER_SNIPPET = 3
+KEEP_PER_SNIPPET = 3  # runs kept per snippet and backend
+BY_BACKEND = ".backends"  # <output folder>/.backends/<backend>/<chapter>/<nn>_<topic> links
 DEFAULT_TIMEOUT = 60.0
 # The fixed environment of every snippet process (part of the cache key).
 CHILD_ENV = {
@@ -133,6 +164,7 @@ class SnippetResult:
     note: str = ""  # e.g. why a stored entry was not trusted
     own: float | None = None  # the snippet's own time, without interpreter start and imports
     warm: bool = False  # forked from the warm worker (else started in a fresh interpreter)
+    backend: str = BACKENDS[0]  # the Keras backend it ran on (KERAS_BACKEND)
 
 
 @dataclass
@@ -147,6 +179,8 @@ class Project:
     warm: bool = True  # fork each snippet from a worker that imported `preload` once
     preload: tuple[str, ...] = PRELOAD
     isolate: bool = True  # namespaces where the OS allows (False: the fallback everywhere)
+    # The Keras backends this build runs, the primary first (from_env: every installed one)
+    backends: tuple[str, ...] = BACKENDS[:1]
 
     def __post_init__(self):
         self.root = Path(self.root).resolve()
@@ -154,7 +188,11 @@ class Project:
         self.output_dir = Path(self.output_dir or self.root / "build" / "outputs").resolve()
         self.lock_file = Path(self.lock_file or self.root / "requirements.txt")
         self.style_file = Path(self.style_file or self.snippets_dir / "site.mplstyle")
-        self._worker: Worker | None = None
+        self._workers: dict[str, Worker] = {}  # one per backend, during run()
+        unknown = [name for name in self.backends if name not in BACKENDS]
+        if unknown or not self.backends:
+            raise RunnerError(f"unknown Keras backend(s) {', '.join(unknown) or '(none)'} "
+                              f"for this build (the runner runs: {', '.join(BACKENDS)})")
         self.worker_facts: dict = {}  # what the last run's worker said about itself
         self.sandbox: dict = {}  # what the last run's sandbox applied
 
@@ -165,6 +203,11 @@ class Project:
         output_dir = output_dir or os.environ.get("SNIPPETS_OUTPUT_DIR") or None
         options.setdefault("warm", os.environ.get("SNIPPETS_WARM", "1") != "0")
         options.setdefault("isolate", os.environ.get("SNIPPETS_SANDBOX", "1") != "0")
+        if os.environ.get("SNIPPETS_BACKENDS"):  # comma-separated, the primary first
+            options.setdefault("backends", tuple(
+                name.strip() for name in os.environ["SNIPPETS_BACKENDS"].split(",")
+                if name.strip()))
+        options.setdefault("backends", installed_backends())
         if "SNIPPETS_PRELOAD" in os.environ:  # comma-separated module names ("": none)
             options.setdefault("preload", tuple(
                 name for name in os.environ["SNIPPETS_PRELOAD"].split(",") if name))
@@ -231,14 +274,61 @@ class Project:
                 found.append(file)
         return found
 
-    def prekey(self, path: Path, source: bytes) -> str:
+    def declared_backends(self, path: Path) -> list[str] | None:
+        """The names of a snippet's `# runner: backends=` line, unchecked (None: no line)."""
+        declared = None
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith(f"{DIRECTIVE}backends="):
+                value = line.split("=", 1)[1].split("#", 1)[0]  # `# why` may follow
+                declared = [name.strip() for name in value.split(",") if name.strip()]
+        return declared
+
+    def snippet_backends(self, path: Path, source: bytes | None = None) -> list[str]:
+        """The backends a snippet runs on, the one the pages show first: those of a line
+        `# runner: backends=tensorflow,jax`, else every backend of this build. RunnerError
+        naming the snippet for an unknown backend, or one this build does not run."""
+        source = path.read_bytes() if source is None else source
+        declared = None
+        for line in source.decode("utf-8").splitlines():
+            if line.startswith(f"{DIRECTIVE}backends="):
+                value = line.split("=", 1)[1].split("#", 1)[0]  # `# why` may follow
+                declared = [name.strip() for name in value.split(",") if name.strip()]
+        if declared is None:
+            return list(self.backends)
+        display = self.display_path(path)
+        unknown = [name for name in declared if name not in BACKENDS]
+        if unknown or not declared:
+            raise RunnerError(
+                f"{display}: declares unknown Keras backend(s) {', '.join(unknown) or '(none)'}"
+                f" in its `{DIRECTIVE}backends=` line (the runner runs: {', '.join(BACKENDS)})")
+        absent = [name for name in declared if name not in self.backends]
+        if absent:
+            why = {name: "is not installed in this environment" if name not in
+                   installed_backends() else "is not among this build's backends "
+                   f"({', '.join(self.backends)}; SNIPPETS_BACKENDS chooses them)"
+                   for name in absent}
+            raise RunnerError(f"{display}: declares Keras backend "
+                              + "; ".join(f"{name}, which {why[name]}" for name in absent)
+                              + ": its stored outputs were kept")
+        return [name for name in self.backends if name in declared]
+
+    def fixed_env(self, backend: str) -> dict[str, str]:
+        """The fixed environment of a snippet process on one backend (part of its key)."""
+        return {**CHILD_ENV, "KERAS_BACKEND": backend, **BACKEND_ENV.get(backend, {})}
+
+    def prekey(self, path: Path, source: bytes, backend: str | None = None) -> str:
         """Hash of everything but the local modules: the snippet's bytes and data files, the
-        child process (child.py, its fixed environment and matplotlib settings), the lock
-        and style files, the Python version and the CPU. Not the orchestration code."""
+        child process (child.py, its fixed environment, the backend included, and matplotlib
+        settings), the lock and style files, the Python version and the CPU. Not the
+        orchestration code."""
         digest = hashlib.sha256()
         digest.update(sys.version.encode() + machine_signature().encode())
-        digest.update(json.dumps([CHILD_ENV, MPL_RC], sort_keys=True).encode())
-        for extra in (CHILD, self.lock_file, self.style_file):
+        env = self.fixed_env(backend or self.backends[0])
+        digest.update(json.dumps([env, MPL_RC], sort_keys=True).encode())
+        backend_lock = BACKEND_LOCK.get(backend or self.backends[0])
+        extras = [CHILD, self.lock_file, self.style_file]
+        extras += [self.lock_file.parent / backend_lock] if backend_lock else []
+        for extra in extras:
             digest.update(extra.read_bytes() if extra.is_file() else b"-")
         digest.update(self.snippet_id(path).encode() + b"\0" + source)
         for file in self.data_files(path, source):
@@ -261,10 +351,11 @@ class Project:
     def full_key(prekey: str, deps: dict[str, str]) -> str:
         return hashlib.sha256(json.dumps([prekey, sorted(deps.items())]).encode()).hexdigest()[:20]
 
-    def key(self, path: Path, source: bytes | None = None) -> str:
-        """The key under which a run of path with today's files is (or would be) stored."""
+    def key(self, path: Path, source: bytes | None = None, backend: str | None = None) -> str:
+        """The key under which a run of path with today's files on a backend (default: the
+        primary) is (or would be) stored."""
         source = path.read_bytes() if source is None else source
-        prekey = self.prekey(path, source)
+        prekey = self.prekey(path, source, backend)
         return self.full_key(prekey, self.dependencies(path, prekey))
 
     # ---- environment of a snippet process -----------------------------------------------
@@ -278,7 +369,7 @@ class Project:
         write_atomic(folder / "matplotlibrc", rc)
         return folder
 
-    def child_env(self) -> dict[str, str]:
+    def child_env(self, backend: str | None = None) -> dict[str, str]:
         env = {
             key: value
             for key, value in os.environ.items()
@@ -286,7 +377,8 @@ class Project:
         }
         keras_home = self.output_dir / ".keras-home"
         keras_home.mkdir(parents=True, exist_ok=True)
-        env.update(CHILD_ENV, MPLCONFIGDIR=str(self.mpl_config_dir()), KERAS_HOME=str(keras_home),
+        env.update(self.fixed_env(backend or self.backends[0]),
+                   MPLCONFIGDIR=str(self.mpl_config_dir()), KERAS_HOME=str(keras_home),
                    PYTHONPATH=str(self.snippets_dir / SHARED))  # after the chapter folder
         return env
 
@@ -296,14 +388,18 @@ class Project:
         """Snippets whose outputs are missing, damaged or were made from other inputs."""
         found = []
         for path in self.snippets():
-            link = self.link(self.snippet_id(path))
+            snippet_id = self.snippet_id(path)
             try:
-                key = self.key(path)
+                backends = self.snippet_backends(path)
+                wanted = [(self.link(snippet_id, name), self.key(path, backend=name))
+                          for name in backends]
             except (OSError, ValueError, RunnerError):
                 found.append(self.display_path(path))
                 continue
-            if (not link.is_symlink() or Path(os.readlink(link)).name != key
-                    or not link.resolve().is_dir() or self.verify(self.store() / key)):
+            wanted.append((self.link(snippet_id), wanted[0][1]))  # the primary's, shown
+            if any(not link.is_symlink() or Path(os.readlink(link)).name != key
+                   or not link.resolve().is_dir() or self.verify(self.store() / key)
+                   for link, key in wanted):
                 found.append(self.display_path(path))
         return found
 
@@ -314,8 +410,12 @@ class Project:
         """Run folders (a snippet's cwd, its stdout and stderr files), removed after each run."""
         return self.output_dir / ".scratch"
 
-    def link(self, snippet_id: str) -> Path:
-        return self.output_dir / snippet_id
+    def link(self, snippet_id: str, backend: str | None = None) -> Path:
+        """The link to a snippet's last good run: on the backend the pages show (no backend
+        given), or on one backend."""
+        if backend is None:
+            return self.output_dir / snippet_id
+        return self.output_dir / BY_BACKEND / backend / snippet_id
 
     def verify(self, stored: Path) -> str:
         """Why a stored run cannot be trusted ("" if it can): every file listed in its
@@ -341,37 +441,50 @@ class Project:
                 return f"{name} does not match its hash"
         return ""
 
-    def run_one(self, path: Path, force: bool = False, env: dict | None = None) -> SnippetResult:
+    def run_one(self, path: Path, force: bool = False, env: dict | None = None,
+                backend: str | None = None) -> SnippetResult:
+        """Run (or take from the cache) one snippet on one backend (default: its first)."""
         snippet_id, display = self.snippet_id(path), self.display_path(path)
         try:
-            return self._run_one(path, snippet_id, display, force, env)
+            backends = self.snippet_backends(path)
+            backend = backend or backends[0]
+            if backend not in backends:
+                raise RunnerError(f"{display} does not run on backend {backend} "
+                                  f"(it runs on: {', '.join(backends)})")
+            return self._run_one(path, snippet_id, display, force, env, backend,
+                                 backend == backends[0])
         except Exception as error:  # noqa: BLE001 - every failure names its snippet
             message = error.args[0] if isinstance(error, RunnerError) else describe(error)
+            message = message.removeprefix(f"{display}: ")
             line = ""
             if isinstance(error, UnicodeDecodeError):
                 line = f":{error.object[: error.start].count(NEWLINE) + 1}"
             return SnippetResult(snippet_id, display, "failed", 0.0, "",
-                                 f"{display}{line}: {message}")
+                                 f"{display}{line}: {message}", backend=backend or "")
 
-    def _run_one(self, path, snippet_id, display, force, env) -> SnippetResult:
+    def _run_one(self, path, snippet_id, display, force, env, backend,
+                 primary) -> SnippetResult:
         source = path.read_bytes()  # the exact bytes that are hashed and run
         source.decode("utf-8")
-        prekey = self.prekey(path, source)
+        prekey = self.prekey(path, source, backend)
         key = self.full_key(prekey, self.dependencies(path, prekey))
         stored = self.store() / key
+        links = [self.link(snippet_id, backend)] + ([self.link(snippet_id)] if primary else [])
+        if len(self.backends) > 1 or backend != self.backends[0]:
+            display = f"[{backend}] {display}"  # messages name the backend too
         note = ""
         if not force and stored.exists():
             note = self.verify(stored)
             if not note:
                 meta = json.loads((stored / "meta.json").read_text())
-                link = self.link(snippet_id)
-                if link.exists() and not link.is_symlink():
-                    note = f"{display}: its output link was a regular file; linked again"
-                    log.warning(note)
-                point_link(link, stored)
-                return SnippetResult(snippet_id, display, "cached", meta["seconds"], key,
-                                     note=note, own=meta.get("own"),
-                                     warm=meta.get("warm", False))
+                for link in links:
+                    if link.exists() and not link.is_symlink():
+                        note = f"{display}: its output link was a regular file; linked again"
+                        log.warning(note)
+                    point_link(link, stored)
+                return SnippetResult(snippet_id, self.display_path(path), "cached",
+                                     meta["seconds"], key, note=note, own=meta.get("own"),
+                                     warm=meta.get("warm", False), backend=backend)
             note = f"{display}: stored outputs {key} are damaged ({note}); running it again"
             log.warning(note)
 
@@ -381,37 +494,47 @@ class Project:
         try:
             source_copy = tmp / ".source.py"
             source_copy.write_bytes(source)
-            error, own, warm = self.execute(path, tmp, env or self.child_env(), source_copy)
+            error, own, warm = self.execute(path, tmp, env or self.child_env(backend),
+                                            source_copy, backend)
             source_copy.unlink(missing_ok=True)
             seconds = round(time.perf_counter() - started, 2)
             if error:
-                return SnippetResult(snippet_id, display, "failed", seconds, key, error, note)
-            missing = [name for name in ("stdout.txt", "values.json", "imports.json")
+                return SnippetResult(snippet_id, self.display_path(path), "failed", seconds,
+                                     key, error, note, backend=backend)
+            missing = [name for name in ("stdout.txt", "values.json", "imports.json",
+                                         "versions.json")
                        if not (tmp / name).is_file()]
             if missing:
                 error = f"{display}: the snippet process ended without writing {', '.join(missing)}"
-                return SnippetResult(snippet_id, display, "failed", seconds, key, error, note)
+                return SnippetResult(snippet_id, self.display_path(path), "failed", seconds,
+                                     key, error, note, backend=backend)
             deps = json.loads((tmp / "imports.json").read_text())
             (tmp / "imports.json").unlink()
+            versions = json.loads((tmp / "versions.json").read_text())
+            (tmp / "versions.json").unlink()
             size = sum(f.stat().st_size for f in tmp.iterdir())
             if size > MAX_OUTPUT_BYTES:
                 error = (f"{display}: its outputs take {size:,} bytes, more than the "
                          f"{MAX_OUTPUT_BYTES:,} allowed per snippet (fewer or smaller figures)")
-                return SnippetResult(snippet_id, display, "failed", seconds, key, error, note)
-            if self.prekey(path, source) != prekey:
+                return SnippetResult(snippet_id, self.display_path(path), "failed", seconds,
+                                     key, error, note, backend=backend)
+            if self.prekey(path, source, backend) != prekey:
                 error = f"{display}: its data files changed while it ran; run it again"
-                return SnippetResult(snippet_id, display, "failed", seconds, key, error, note)
+                return SnippetResult(snippet_id, self.display_path(path), "failed", seconds,
+                                     key, error, note, backend=backend)
             key = self.full_key(prekey, deps)  # the modules this run actually imported
             stored = self.store() / key
             files = {f.name: file_hash(f) for f in sorted(tmp.iterdir())}
-            meta = {"id": snippet_id, "path": display, "key": key, "seconds": seconds,
-                    "own": own, "warm": warm, "deps": deps, "files": files}
+            meta = {"id": snippet_id, "path": self.display_path(path), "key": key,
+                    "seconds": seconds, "own": own, "warm": warm, "backend": backend,
+                    "versions": versions, "deps": deps, "files": files}
             (tmp / "meta.json").write_text(json.dumps(meta, indent=1))
             write_atomic(self.deps_file(prekey), json.dumps(sorted(deps)))
             self.store_run(tmp, stored, replace=force or bool(note))
-            point_link(self.link(snippet_id), stored)
-            return SnippetResult(snippet_id, display, "ran", seconds, key, note=note, own=own,
-                                 warm=warm)
+            for link in links:
+                point_link(link, stored)
+            return SnippetResult(snippet_id, self.display_path(path), "ran", seconds, key,
+                                 note=note, own=own, warm=warm, backend=backend)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 
@@ -431,11 +554,15 @@ class Project:
         exchange(tmp, stored)
 
     def execute(self, path: Path, outdir: Path, env: dict[str, str],
-                source: Path | None = None) -> tuple[str, float | None, bool]:
+                source: Path | None = None, backend: str | None = None,
+                ) -> tuple[str, float | None, bool]:
         """Run the snippet (the bytes in source, if given) in its own process (forked from
         the warm worker, or a fresh interpreter) in a sandbox; return an error message ("" on
         success), its own time and whether it was forked from the warm worker."""
+        backend = backend or env.get("KERAS_BACKEND", self.backends[0])
         display = self.display_path(path)
+        if len(self.backends) > 1 or backend != self.backends[0]:
+            display = f"[{backend}] {display}"
         timeout = snippet_timeout(path, self.timeout)
         self.scratch().mkdir(parents=True, exist_ok=True)
         run_dir = Path(tempfile.mkdtemp(prefix=f"snippet-cwd-{path.stem}-", dir=self.scratch()))
@@ -447,13 +574,14 @@ class Project:
             "writable": [str(outdir), str(run_dir), env["MPLCONFIGDIR"], env["KERAS_HOME"]],
             "protect": [str(self.root), str(self.snippets_dir)],
         }
-        worker = self._worker or Worker(self, env)  # a worker of its own outside run()
+        shared = self._workers.get(backend)
+        worker = shared or Worker(self, env, backend)  # a worker of its own outside run()
         try:
             status = worker.submit(request, timeout + ANSWER_GRACE)
             stderr = run_dir / "stderr.log"
             stderr = stderr.read_text(errors="replace") if stderr.is_file() else ""
         finally:
-            if worker is not self._worker:
+            if worker is not shared:
                 worker.close()
             shutil.rmtree(run_dir, ignore_errors=True)
         if status is None:
@@ -475,11 +603,11 @@ class Project:
                     f"{status['returncode']}\n{last}"), None, False
         return "", status["own"], status["warm"]
 
-    def looks_cached(self, path: Path) -> bool:
-        """Whether a run of this snippet is in the store (not yet verified): if every snippet
-        looks cached, the build starts no warm worker."""
+    def looks_cached(self, path: Path, backend: str | None = None) -> bool:
+        """Whether a run of this snippet on a backend is in the store (not yet verified): if
+        every snippet looks cached on a backend, the build starts no warm worker for it."""
         try:
-            return (self.store() / self.key(path) / "meta.json").is_file()
+            return (self.store() / self.key(path, backend=backend) / "meta.json").is_file()
         except Exception:  # noqa: BLE001 - run_one reports the problem, naming the snippet
             return False
 
@@ -506,16 +634,17 @@ class Project:
             yield
 
     @contextmanager
-    def stopping_on_signals(self, worker: Worker | None):
+    def stopping_on_signals(self, workers: list[Worker]):
         """SIGINT, SIGTERM or SIGHUP to the runner end every running snippet at once, then
         take their usual course (Ctrl-C raises KeyboardInterrupt)."""
-        if worker is None or threading.current_thread() is not threading.main_thread():
+        if not workers or threading.current_thread() is not threading.main_thread():
             yield
             return
         previous = {}
 
         def handler(signum, frame):
-            worker.kill()
+            for worker in workers:
+                worker.kill()
             signal.signal(signum, previous[signum])
             if callable(previous[signum]):
                 previous[signum](signum, frame)
@@ -581,26 +710,44 @@ class Project:
             if unknown:
                 raise RunnerError(f"unknown snippet(s): {', '.join(unknown)}")
             snippets = [p for p in snippets if self.snippet_id(p) in only or str(p) in only]
-        workers = max(1, min(self.jobs, len(snippets)))
+        # one unit per snippet and backend, the primary backend's first; a snippet whose
+        # backends line is wrong is one failed unit (naming it), and keeps what it had
+        units, refused = [], []
+        for path in snippets:
+            try:
+                units += [(path, name) for name in self.snippet_backends(path)]
+            except (OSError, ValueError, RunnerError):
+                refused.append(self.run_one(path))  # fails the same way, as a result
+        units.sort(key=lambda unit: self.backends.index(unit[1]))
+        workers = max(1, min(self.jobs, len(units)))
         with self.locked():
             self.sweep()
-            env = self.child_env()
-            to_run = force or any(not self.looks_cached(p) for p in snippets)
-            # started from this thread: its parent-death signal follows this thread's life
-            self._worker = Worker(self, env) if to_run else None
+            envs = {name: self.child_env(name) for name in self.backends}
+            to_run = [name for name in self.backends
+                      if any(b == name and (force or not self.looks_cached(p, name))
+                             for p, b in units)]
             try:
-                with (self.stopping_on_signals(self._worker),
+                # started from this thread: its parent-death signal follows this thread's life
+                for name in to_run:
+                    self._workers[name] = Worker(self, envs[name], name)
+                with (self.stopping_on_signals(list(self._workers.values())),
                       ThreadPoolExecutor(max_workers=workers) as pool):
-                    results = list(pool.map(lambda p: self.run_one(p, force, env), snippets))
+                    results = refused + list(pool.map(
+                        lambda unit: self.run_one(unit[0], force, envs[unit[1]], unit[1]),
+                        units))
             finally:
-                if self._worker is not None:
-                    self.worker_facts = self._worker.facts
-                    self._worker.close()
-                    facts = {**self.worker_facts, "sandbox": self.sandbox}
+                if self._workers:
+                    self.worker_facts = {name: w.facts for name, w in self._workers.items()}
+                    for worker in self._workers.values():
+                        worker.close()
+                    primary = self.worker_facts.get(self.backends[0])
+                    facts = {**(primary or next(iter(self.worker_facts.values()))),
+                             "sandbox": self.sandbox, "backends": self.worker_facts}
                     write_atomic(self.output_dir / "worker.json", json.dumps(facts, indent=1))
-                self._worker = None
+                self._workers = {}
             if not only:
-                self.prune({self.snippet_id(p) for p in snippets})
+                self.prune({self.snippet_id(p) for p in snippets},
+                           {(self.snippet_id(p), b) for p, b in units})
             try:
                 self.record(results, partial=bool(only))
             except OSError as error:
@@ -614,8 +761,11 @@ class Project:
         failed = [r for r in results if r.status == "failed"]
         if failed:
             listing = "\n".join(r.error for r in failed)
+            ids = {r.id for r in results}
+            runs = (f" ({len(failed)} of {len(results)} runs on {', '.join(self.backends)})"
+                    if len(self.backends) > 1 else "")
             raise RunnerError(
-                f"{len(failed)} of {len(results)} snippet(s) failed; "
+                f"{len({r.id for r in failed})} of {len(ids)} snippet(s) failed{runs}; "
                 f"their last good outputs were kept:\n{listing}"
             )
         return results
@@ -627,37 +777,57 @@ class Project:
         runs_file = self.output_dir / "runs.json"
         entries = {}
         if partial:
-            entries = {entry["id"]: entry for entry in self.runs()}
+            entries = {(entry["id"], entry.get("backend", "")): entry for entry in self.runs()}
         for result in results:
             entry = asdict(result)
             if result.status == "failed":
-                shown = self.outputs(result.id).meta or {}
+                shown = self.outputs(result.id, result.backend or None).meta or {}
                 entry.update(seconds=shown.get("seconds"), key=shown.get("key", ""),
                              own=shown.get("own"), warm=shown.get("warm", False))
-            entries[result.id] = entry
-        live = {self.snippet_id(p) for p in self.snippets()}
-        ordered = [entries[key] for key in sorted(entries) if key in live]
+            entries[(result.id, result.backend)] = entry
+        live = set()  # (id, backend) of every snippet and backend it runs on now
+        for path in self.snippets():
+            try:
+                names = self.snippet_backends(path)
+            except (OSError, ValueError, RunnerError):
+                names = [result.backend for result in results
+                         if result.id == self.snippet_id(path)]
+            live.update((self.snippet_id(path), name) for name in names)
+        order = {name: number for number, name in enumerate(self.backends)}
+        ordered = [entries[key] for key in sorted(
+            entries, key=lambda key: (key[0], order.get(key[1], len(order)), key[1]))
+            if key in live]
         write_atomic(runs_file, json.dumps(ordered, indent=1))
 
-    def prune(self, live_ids: set[str]):
-        """Drop links of deleted snippets and all but a few unused runs per snippet."""
+    def prune(self, live_ids: set[str], live_units: set[tuple[str, str]] | None = None):
+        """Drop links of deleted snippets (and of backends a snippet no longer runs on) and
+        all but a few unused runs per snippet and backend."""
         if not self.output_dir.is_dir():
             return
+        if live_units is None:
+            live_units = {(snippet_id, self.backends[0]) for snippet_id in live_ids}
         for link in self.output_dir.glob("*/*"):
             if link.is_symlink() and link.relative_to(self.output_dir).as_posix() not in live_ids:
                 link.unlink()
-        in_use = {link.resolve() for link in self.output_dir.glob("*/*") if link.is_symlink()}
-        by_id: dict[str, list[tuple[float, Path]]] = {}
+        by_backend = self.output_dir / BY_BACKEND
+        for link in by_backend.glob("*/*/*"):
+            unit = (link.relative_to(link.parents[1]).as_posix(), link.parents[1].name)
+            if link.is_symlink() and unit not in live_units:
+                link.unlink()
+        in_use = {link.resolve() for link in [*self.output_dir.glob("*/*"),
+                                              *by_backend.glob("*/*/*")] if link.is_symlink()}
+        by_id: dict[tuple[str, str], list[tuple[float, Path]]] = {}
         for meta in self.store().glob("*/meta.json"):
             run_dir = meta.parent
             if run_dir.resolve() in in_use:
                 continue
             try:
-                snippet_id = json.loads(meta.read_text()).get("id", "")
-            except ValueError:  # a damaged entry nothing links to: drop it
-                snippet_id = ""
-            by_id.setdefault(snippet_id, []).append((meta.stat().st_mtime, run_dir))
-        for snippet_id, runs in by_id.items():
+                facts = json.loads(meta.read_text())
+                unit = (facts.get("id", ""), facts.get("backend", self.backends[0]))
+            except (ValueError, AttributeError):  # a damaged entry nothing links to: drop it
+                unit = ("", "")
+            by_id.setdefault(unit, []).append((meta.stat().st_mtime, run_dir))
+        for (snippet_id, _), runs in by_id.items():
             keep = KEEP_PER_SNIPPET if snippet_id in live_ids else 0
             for _, run_dir in sorted(runs, reverse=True)[keep:]:
                 shutil.rmtree(run_dir, ignore_errors=True)
@@ -668,10 +838,21 @@ class Project:
 
     # ---- reading outputs (the only readers of the layout above) -------------------------
 
-    def outputs(self, snippet_id: str) -> Outputs:
-        """The last good run of one snippet (its fields are empty if it has none); all its
-        fields come from one run, even if another run replaces it meanwhile."""
-        return Outputs(snippet_id, self.link(snippet_id).resolve())
+    def outputs(self, snippet_id: str, backend: str | None = None) -> Outputs:
+        """The last good run of one snippet (its fields are empty if it has none) on the
+        backend the pages show, or on the backend given; all its fields come from one run,
+        even if another run replaces it meanwhile."""
+        return Outputs(snippet_id, self.link(snippet_id, backend).resolve())
+
+    def backends_of(self, snippet_id: str) -> dict[str, Outputs]:
+        """The last good run of one snippet on each backend it runs on, the shown one first
+        ({} if its backends line is wrong; backends without a run are left out)."""
+        try:
+            backends = self.snippet_backends(self.snippets_dir / f"{snippet_id}.py")
+        except (OSError, ValueError, RunnerError):
+            return {}
+        found = {name: self.outputs(snippet_id, name) for name in backends}
+        return {name: outputs for name, outputs in found.items() if outputs.exists}
 
     def worker(self) -> dict:
         """What the worker of the last build that ran something said: the modules it
@@ -713,15 +894,19 @@ class Project:
                     shutil.rmtree(tmp, ignore_errors=True)
         missing, results = [], []
         for path in self.snippets():
-            key, snippet_id = self.key(path), self.snippet_id(path)
-            stored = self.store() / key
-            if stored.is_dir() and not self.verify(stored):
-                point_link(self.link(snippet_id), stored)
-                meta = json.loads((stored / "meta.json").read_text())
-                results.append(SnippetResult(snippet_id, self.display_path(path), "cached",
-                                             meta["seconds"], key))
-            else:
-                missing.append(self.display_path(path))
+            snippet_id = self.snippet_id(path)
+            for number, backend in enumerate(self.snippet_backends(path)):
+                key = self.key(path, backend=backend)
+                stored = self.store() / key
+                if stored.is_dir() and not self.verify(stored):
+                    for link in [self.link(snippet_id, backend)] + (
+                            [self.link(snippet_id)] if number == 0 else []):
+                        point_link(link, stored)
+                    meta = json.loads((stored / "meta.json").read_text())
+                    results.append(SnippetResult(snippet_id, self.display_path(path), "cached",
+                                                 meta["seconds"], key, backend=backend))
+                else:
+                    missing.append(f"[{backend}] {self.display_path(path)}")
         self.record(results, partial=False)
         return missing
 
@@ -742,10 +927,10 @@ class Worker:
     """The worker process of one build (runner/worker.py) and the requests in flight.
     Thread-safe: each thread submits one snippet and waits for its answer."""
 
-    def __init__(self, project: Project, env: dict[str, str]):
+    def __init__(self, project: Project, env: dict[str, str], backend: str | None = None):
         project.scratch().mkdir(parents=True, exist_ok=True)
         self.log = Path(tempfile.mkstemp(prefix="worker-", suffix=".log", dir=project.scratch())[1])
-        modules = project.preload if project.warm else ()
+        modules = preload_for(project.preload, backend) if project.warm else ()
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(
                 [sys.executable, str(WORKER), str(os.getpid()), *modules],
@@ -757,10 +942,13 @@ class Worker:
             self.process.wait()
             tail = "\n".join(self.log.read_text(errors="replace").strip().splitlines()[-8:])
             raise RunnerError(f"the snippet worker ({WORKER.name}, importing "
-                              f"{', '.join(modules) or 'nothing'}) did not start:\n{tail}")
+                              f"{', '.join(modules) or 'nothing'}) of backend "
+                              f"{env.get('KERAS_BACKEND')} did not start:\n{tail}")
         self.facts = json.loads(first)
+        self.facts["backend"] = env.get("KERAS_BACKEND")
         if project.warm and not self.facts["warm"]:
-            print(f"runner: {self.facts['why']}", file=sys.stderr, flush=True)
+            print(f"runner: {self.facts['backend']}: {self.facts['why']}", file=sys.stderr,
+                  flush=True)
         self.lock = threading.Lock()
         self.waiting: dict[int, tuple[threading.Event, dict]] = {}
         self.count = 0
@@ -875,6 +1063,22 @@ def reader_text(path: Path) -> str:
         line = error.object[: error.start].count(NEWLINE) + 1
         raise RunnerError(f"{path}:{line}: {describe(error)}") from None
     return "".join(line for line in lines if not line.startswith(DIRECTIVE))
+
+
+def installed_backends() -> tuple[str, ...]:
+    """The backends of BACKENDS whose module this Python can import, in that order."""
+    from importlib.util import find_spec
+
+    return tuple(name for name in BACKENDS if find_spec(BACKEND_MODULE[name]) is not None)
+
+
+def preload_for(modules: tuple[str, ...], backend: str | None) -> tuple[str, ...]:
+    """What a backend's warm worker imports: the preload list with the backend's module in
+    TensorFlow's place (Keras is imported after it, on that backend)."""
+    if backend in (None, BACKENDS[0]):
+        return tuple(modules)
+    return tuple(BACKEND_MODULE[backend] if name == BACKEND_MODULE[BACKENDS[0]] else name
+                 for name in modules)
 
 
 def is_snippet(path: Path | str) -> bool:

@@ -138,6 +138,20 @@ class Builder:
             for inner in block.blocks:
                 if isinstance(inner, Code):
                     self.add(inner)
+        elif isinstance(block, Admonition) and block.kind == "tab":  # a content tab
+            files = [b.file for b in block.blocks if isinstance(b, Code) and is_snippet(b.file)]
+            primary = self.project.backends[0]
+            if any(primary not in (self.project.declared_backends(
+                    self.project.snippets_dir / file) or [primary])
+                   for file in dict.fromkeys(files)):
+                # another backend's code cannot run in this notebook's Python
+                links = ", ".join(f"[`{Path(f).name}`](snippets/{f})" for f in dict.fromkeys(files))
+                self.prose.append(f"**{block.title}**: this tab's code runs on the {block.title} "
+                                  f"backend, in a Python of its own: {links}.")
+                return
+            self.prose.append(f"**{block.title}**")
+            for inner in block.blocks:
+                self.add(inner)
         elif isinstance(block, Admonition):  # a note, a warning, an exercise: a quote
             text = "\n\n".join(b.text for b in block.blocks if isinstance(b, Prose))
             self.prose.append(quote(f"**{block.title or block.kind.title()}**\n\n{text}"))

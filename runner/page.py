@@ -20,11 +20,14 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.admon import admon_plugin
 
 from runner.child import MARKER, PHONE, split_regions
-from runner.engine import Project, is_snippet, reader_text
+from runner.engine import BACKEND_MODULE, BACKEND_NAME, Project, is_snippet, reader_text
 
 INCLUDE = re.compile(r"""^(?P<indent>\s*)--8<--\s+(["'])(?P<target>[^"']+)\2\s*$""")
 VALUE = re.compile(
-    r"\{\{\s*(?P<id>[\w-]+/[\w-]+):(?P<path>@?[\w.-]+)\s*(?:\|\s*(?P<spec>[^}]*?)\s*)?\}\}")
+    r"\{\{\s*(?P<id>[\w-]+/[\w-]+)(?:@(?P<backend>\w+))?:(?P<path>@?[\w.-]+)"
+    r"\s*(?:\|\s*(?P<spec>[^}]*?)\s*)?\}\}")
+# A content tab (pymdownx.tabbed): parsed as an admonition of kind "tab"
+TAB = re.compile(r'^(?P<indent>\s*)===(?P<open>\+?)\s+(?P<title>".*")\s*$')
 FIGURE = re.compile(r"(?:^|/)figures/(?P<id>[\w-]+/[\w-]+)/(?P<name>[\w-]+)\.svg$")
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})\s*(?P<lang>[\w+-]*)\s*(?P<rest>.*)$")
 
@@ -92,7 +95,9 @@ class Page:
     @classmethod
     def parse(cls, text: str, name: str) -> Page:
         lines = text.split("\n")
-        tokens = MarkdownIt("commonmark").use(admon_plugin).enable("table").parse(text)
+        # content tabs read as admonitions of kind "tab", line for line
+        marked = "\n".join(TAB.sub(r"\g<indent>!!! tab \g<title>", line) for line in lines)
+        tokens = MarkdownIt("commonmark").use(admon_plugin).enable("table").parse(marked)
         return cls(name, text, blocks(tokens, lines, 0, len(lines), ""))
 
     @property
@@ -220,7 +225,11 @@ class Checker:
     def value(self, match: re.Match) -> str:
         """The formatted value of a VALUE match; KeyError with the problem if there is none."""
         snippet_id, path, spec = match["id"], match["path"], match["spec"]
-        outputs = self.project.outputs(snippet_id)
+        outputs = self.project.outputs(snippet_id, match["backend"])
+        if match["backend"] and not outputs.exists:
+            known = ", ".join(self.project.backends_of(snippet_id)) or "none"
+            raise KeyError(f"snippets/{snippet_id}.py has no outputs on backend "
+                           f"{match['backend']!r} (it has: {known})")
         if not (self.project.snippets_dir / f"{snippet_id}.py").is_file():
             raise KeyError(f"snippet snippets/{snippet_id}.py does not exist")
         if not outputs.exists:
@@ -302,7 +311,8 @@ def render(page: Page, project: Project) -> str:
                           [(indent + s).rstrip() for s in body]))
         if isinstance(block, Output) and block.fenced:
             fence = fence_line(lines, block.line - 1)
-            edits.append((fence, fence + 1, [tag(lines[fence], "output")]))
+            edits.append((fence, fence + 1, [tag(with_provenance(
+                lines[fence], block, project), "output")]))
     for item in shown_blocks(page, project):
         first = item.blocks[0]
         edits.append((item.fence, item.fence + 1, [tag(
@@ -314,6 +324,46 @@ def render(page: Page, project: Project) -> str:
     for start, end, replacement in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
         lines[start:end] = replacement
     return "\n".join(lines)
+
+
+def provenance(block: Output, project: Project) -> str:
+    """Which backends ran the snippet of an output, from their runs: "TensorFlow 2.21.0",
+    "TensorFlow 2.21.0 and JAX 0.10.2 print the same" or "...: JAX 0.10.2 prints it
+    differently"."""
+    runs = project.backends_of(block.snippet_id)
+    name = Path(block.file).stem
+    named = []
+    for backend, out in runs.items():
+        version = out.meta.get("versions", {}).get(BACKEND_MODULE.get(backend, backend))
+        if not version:  # a run that did not import the backend verified nothing on it
+            return ""
+        named.append(f"{BACKEND_NAME.get(backend, backend)} {version}")
+    if len(named) <= 1:
+        return named[0] if named else ""
+    outputs = list(runs.values())
+    shown = outputs[0].text(name)
+    same = [n for n, out in zip(named[1:], outputs[1:], strict=True) if out.text(name) == shown]
+    other = [n for n in named[1:] if n not in same]
+    if not same:
+        return f"{named[0]}; {listed(other)} print{'s' * (len(other) == 1)} it differently"
+    text = f"{listed([named[0], *same])} print the same"
+    if other:
+        text += f"; {listed(other)} print{'s' * (len(other) == 1)} it differently"
+    return text
+
+
+def listed(names: list[str]) -> str:
+    """"A", "A and B", "A, B and C"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def with_provenance(fence: str, block: Output, project: Project) -> str:
+    """An output fence whose title says which backends ran it: `title="Output"` becomes
+    `title="Output · TensorFlow 2.21.0 and JAX 0.10.2 print the same"`."""
+    text = provenance(block, project)
+    if not text:
+        return fence
+    return re.sub(r'title="([^"]*)"', lambda m: f'title="{m[1]} · {text}"', fence, count=1)
 
 
 def figure_numbers(page: Page, project: Project) -> dict[int, str]:

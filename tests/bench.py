@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 from runner.engine import Project  # noqa: E402
 
 TOUCHED = ROOT / "snippets" / "kernel_regularizers" / "01_penalty_formulas.py"
+EXTRA_BACKENDS = 0.40  # what the runs on backends besides the primary add to its runs
 WARM_OVER_PLAIN = 1.3
 SNIPPET_LIMIT, SNIPPET_MEDIAN = 20.0, 8.0
 EXPERIMENT_LIMIT = 60.0  # files that declare a longer timeout: the controlled experiments
@@ -161,6 +162,20 @@ def main() -> int:
     median = statistics.median(times)
     print(f"\nsnippets: {total}, run times in the cold build: median {median:.1f} s, "
           f"slowest {slowest['seconds']:.1f} s ({slowest['path']}), sum {sum(times):.1f} s")
+    by_backend: dict[str, float] = {}
+    for r in cold_runs:
+        by_backend[r.get("backend", "tensorflow")] = (
+            by_backend.get(r.get("backend", "tensorflow"), 0.0) + r["seconds"])
+    primary = cold_runs[0].get("backend", "tensorflow") if cold_runs else "tensorflow"
+    for name, seconds in by_backend.items():
+        count = sum(r.get("backend", "tensorflow") == name for r in cold_runs)
+        print(f"backend {name}: {count} runs, {seconds:.1f} s in the cold build")
+    extra = sum(seconds for name, seconds in by_backend.items() if name != primary)
+    share = extra / max(by_backend.get(primary, 0.0), 1e-9)
+    print(f"extra backends cost {extra:.1f} s, {share:.0%} of the {primary} runs "
+          f"(target <= {EXTRA_BACKENDS:.0%})")
+    if share > EXTRA_BACKENDS:
+        failures.append(f"extra backends add {share:.0%} > {EXTRA_BACKENDS:.0%}")
     print(f"warm / plain = {warm / plain:.2f} (target <= {WARM_OVER_PLAIN})")
     print(f"determinism: {compared} of {total} snippets compared with a second cold run, "
           f"{len(differing)} differ")

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from runner.__main__ import main as cli
-from runner.engine import Project, RunnerError, exchange, write_atomic
+from runner.engine import Project, RunnerError, exchange, installed_backends, write_atomic
 from tests.conftest import make_project_in
 from tests.test_build import build
 
@@ -351,10 +351,12 @@ def test_merged_shards_equal_one_full_run(tmp_path, capsys):
         assert cli(["--root", str(root), "--output-dir", str(folder),
                     "--shard", f"{number}/3"]) == 0
     counts = [len(list((folder / ".store").glob("[!.]*"))) for folder in shards]
-    assert sorted(counts) == [3, 3, 3] and sum(counts) == 9  # each snippet ran exactly once
+    backends = installed_backends()  # the command line runs each snippet on every one
+    # each snippet ran exactly once per backend
+    assert sorted(counts) == [3 * len(backends)] * 3 and sum(counts) == 9 * len(backends)
     assert cli(["--root", str(root), "--output-dir", str(root / "merged"),
                 "--merge", *map(str, shards)]) == 0
-    merged = Project(root, output_dir=root / "merged")
+    merged = Project(root, output_dir=root / "merged", backends=backends)
     assert merged.stale() == []
     assert {r.status for r in merged.run()} == {"cached"}
     for path in full.snippets():
@@ -362,6 +364,7 @@ def test_merged_shards_equal_one_full_run(tmp_path, capsys):
         mine, theirs = full.outputs(snippet_id), merged.outputs(snippet_id)
         assert mine.meta["key"] == theirs.meta["key"] and mine.meta["files"] == \
             theirs.meta["files"], snippet_id
+        assert set(merged.backends_of(snippet_id)) == set(backends)
     assert cli(["--root", str(root), "--shard", "4/3"]) == 1
     assert "shard 4/3 does not exist" in capsys.readouterr().err
 

@@ -7,7 +7,7 @@ formula, and recomputes a claim often repeated in tutorials (an activation of
 """
 
 import numpy as np
-from keras import initializers, layers, regularizers
+from keras import initializers, layers, ops, regularizers
 
 # --8<-- [start:after_activation]
 dense = layers.Dense(
@@ -21,9 +21,12 @@ x = np.array([[3.0]], dtype="float32")
 output = dense(x)  # pre-activation [3, -3]; after relu [3, 0]
 
 penalty = float(dense.losses[0])
-print("output:", output.numpy().tolist())
+print("output:", ops.convert_to_numpy(output).tolist())
 print("penalty:", penalty)
-print("L2 of the output (after relu):", float(np.sum(output.numpy() ** 2)))
+print(
+    "L2 of the output (after relu):",
+    float(np.sum(ops.convert_to_numpy(output) ** 2)),
+)
 print(
     "L2 of the pre-activation:     ",
     float(np.sum((x @ np.array([[1.0, -1.0]])) ** 2)),
@@ -38,7 +41,7 @@ layer = layers.Dense(
     activation="tanh",
     activity_regularizer=regularizers.L1L2(l1=0.01, l2=0.02),
 )
-activations = layer(batch).numpy()
+activations = ops.convert_to_numpy(layer(batch))
 
 by_keras = float(layer.losses[0])
 by_hand = (

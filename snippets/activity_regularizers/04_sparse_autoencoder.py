@@ -7,6 +7,8 @@ distribution of code values, the reconstruction error, and the codes
 themselves.
 """
 
+# runner: backends=tensorflow,jax  # training; the mechanics run on PyTorch too
+
 import numpy as np
 import keras
 import matplotlib.pyplot as plt

@@ -5,6 +5,8 @@ penalty, with an L2 kernel penalty and with an L2 activity penalty on the
 hidden layer, the same factor for both.
 """
 
+# runner: backends=tensorflow,jax  # training; the mechanics run on PyTorch too
+
 import numpy as np
 import keras
 import matplotlib.pyplot as plt

@@ -6,6 +6,8 @@ placed after the ReLU (what `activity_regularizer=` on a
 zeros in the code and reconstruction error, measured.
 """
 
+# runner: backends=tensorflow,jax  # training; the mechanics run on PyTorch too
+
 import numpy as np
 import keras
 from keras import layers

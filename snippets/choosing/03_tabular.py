@@ -1,6 +1,7 @@
 # runner: timeout=180
 """Tabular task: every method, ten seeds, each paired with no
 regularization."""
+# runner: backends=tensorflow  # experiment: too slow to run on two backends
 
 import matplotlib.pyplot as plt
 

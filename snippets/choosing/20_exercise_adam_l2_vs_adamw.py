@@ -18,9 +18,9 @@ start_values = start.tolist()
 def one_step(optimizer, penalty_factor):
     weight = keras.Variable(start)
     # the gradient of L2(penalty_factor) alone
-    gradient = 2 * penalty_factor * weight.numpy()
+    gradient = keras.ops.multiply(2 * penalty_factor, weight)
     optimizer.apply_gradients([(gradient, weight)])
-    return weight.numpy()
+    return keras.ops.convert_to_numpy(weight)
 
 
 adam_l2 = one_step(optimizers.Adam(lr), l2)

@@ -17,10 +17,11 @@ for lr in (1e-2, 1e-3):
     optimizer = optimizers.SGD(learning_rate=lr, weight_decay=weight_decay)
     for _ in range(steps):
         # decay only
-        optimizer.apply_gradients([(np.zeros(3, dtype="float32"), weight)])
+        optimizer.apply_gradients([(keras.ops.zeros(3), weight)])
     # "1e-2": no dot, so the page can name it
     key = f"{lr:.0e}".replace("e-0", "e-")
-    shrink[key] = {"lr": lr, "measured": float(weight.numpy()[0]),
+    measured = float(keras.ops.convert_to_numpy(weight)[0])
+    shrink[key] = {"lr": lr, "measured": measured,
                    "formula": float((1 - lr * weight_decay) ** steps)}
     print(
         f"learning rate {lr:g}: after {steps} steps w = "

@@ -5,6 +5,8 @@ harness of the chapter. The paired interval uses the differences seed by seed;
 the unpaired (Welch) interval treats the two sets of runs as unrelated.
 """
 
+# runner: backends=tensorflow,jax  # experiment.py is not PyTorch-ready
+
 import numpy as np
 from scipy import stats
 

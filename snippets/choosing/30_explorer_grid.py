@@ -8,6 +8,7 @@ curves, the histograms of first-layer weights and of hidden activations, the
 final accuracies and the penalty's share of the training loss. `data` is the
 page's JSON (schema in `SCHEMA`).
 """
+# runner: backends=tensorflow  # experiment: too slow to run on two backends
 
 import matplotlib.pyplot as plt
 import numpy as np

@@ -4,6 +4,7 @@ Trains a small classifier with an L1 kernel penalty (60 features, 6
 informative), then sets small weights to exactly zero at several thresholds and
 measures what that costs.
 """
+# runner: backends=tensorflow  # tf.data input
 
 import numpy as np
 import keras

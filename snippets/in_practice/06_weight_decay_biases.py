@@ -1,8 +1,7 @@
 """Does an optimizer's weight_decay shrink biases too? Yes, unless you exclude
 them."""
 
-import numpy as np
-from keras import layers, optimizers
+from keras import layers, ops, optimizers
 
 
 def one_step(optimizer):
@@ -10,12 +9,11 @@ def one_step(optimizer):
     weights."""
     layer = layers.Dense(2, kernel_initializer="ones", bias_initializer="ones")
     layer.build((None, 3))
-    zeros = [
-        np.zeros(v.shape, dtype="float32") for v in layer.trainable_variables
-    ]
+    zeros = [ops.zeros(v.shape) for v in layer.trainable_variables]
     optimizer.apply_gradients(zip(zeros, layer.trainable_variables))
     return {
-        v.name: float(v.numpy().ravel()[0]) for v in layer.trainable_variables
+        v.name: float(ops.convert_to_numpy(v).ravel()[0])
+        for v in layer.trainable_variables
     }
 
 

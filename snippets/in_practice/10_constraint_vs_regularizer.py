@@ -1,5 +1,6 @@
 """A kernel constraint (max_norm) versus a kernel regularizer: a hard limit
 versus a cost."""
+# runner: backends=tensorflow  # tf.data input
 
 import numpy as np
 import keras

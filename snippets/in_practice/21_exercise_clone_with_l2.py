@@ -30,11 +30,13 @@ regularized = keras.models.clone_model(original, clone_function=with_l2)
 regularized.set_weights(original.get_weights())
 
 expected = sum(
-    1e-3 * float(np.sum(layer.kernel.numpy() ** 2))
+    1e-3 * float(np.sum(keras.ops.convert_to_numpy(layer.kernel) ** 2))
     for layer in original.layers
 )
 probe = np.random.default_rng(0).normal(size=(5, 8)).astype("float32")
-same_predictions = bool(np.allclose(original(probe), regularized(probe)))
+same_predictions = bool(np.allclose(
+    original.predict_on_batch(probe), regularized.predict_on_batch(probe)
+))
 print(
     f"original: {len(original.losses)} penalties; clone: "
     f"{len(regularized.losses)} penalties, "

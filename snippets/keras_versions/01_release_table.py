@@ -6,6 +6,7 @@ answers.
 `make setup` installs each release into a folder of its own; probe.py imports
 TensorFlow once and runs each release in a forked process of its own.
 """
+# runner: backends=tensorflow  # probes Keras releases on TensorFlow
 
 import json
 import subprocess

@@ -7,6 +7,8 @@ prior's scale is sigma^2 = 1/(2 N lambda) (L2) or b = 1/(N lambda) (L1), and
 training with Keras lands on the maximum a posteriori weights.
 """
 
+# runner: backends=tensorflow,jax  # training; the mechanics run on PyTorch too
+
 import numpy as np
 import keras
 from keras import layers, optimizers, regularizers

@@ -1,4 +1,5 @@
 """L2 before batch norm: no limit on the function, a change of step size."""
+# runner: backends=tensorflow  # tf.GradientTape
 
 import keras
 import matplotlib.pyplot as plt

@@ -1,5 +1,6 @@
 # runner: timeout=300
 """The comparison, part 1: L2, dropout and the noise layers against none."""
+# runner: backends=tensorflow  # experiment: too slow to run on two backends
 
 import matplotlib.pyplot as plt
 from experiment import describe, load_task, summarize, table

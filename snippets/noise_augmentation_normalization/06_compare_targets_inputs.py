@@ -1,5 +1,6 @@
 # runner: timeout=180
 """The comparison, part 2: label smoothing and augmentation against none."""
+# runner: backends=tensorflow  # experiment: too slow to run on two backends
 
 import matplotlib.pyplot as plt
 from experiment import describe, load_task, summarize, table

@@ -1,5 +1,6 @@
 # runner: timeout=180
 """The comparison, part 3: batch norm, alone and with L2, against none."""
+# runner: backends=tensorflow  # experiment: too slow to run on two backends
 
 import matplotlib.pyplot as plt
 from experiment import describe, load_task, summarize, table

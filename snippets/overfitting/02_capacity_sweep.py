@@ -3,6 +3,7 @@
 One hidden layer of 2 to 512 units, trained on the same 200 noisy digits as the
 two-model example; training and validation error for each width.
 """
+# runner: backends=tensorflow  # tf.data input
 
 import numpy as np
 import keras

@@ -3,6 +3,7 @@
 The same one-hidden-layer network (256 units) trained on 50 to 800 digits, a
 fifth of their labels wrong, and scored on the same clean validation set.
 """
+# runner: backends=tensorflow  # tf.data input
 
 import numpy as np
 import keras

@@ -4,6 +4,7 @@ it restores.
 Model A of the two-model example (2 x 512 units, noisy digits) with
 `EarlyStopping(patience=10, restore_best_weights=True)`.
 """
+# runner: backends=tensorflow  # tf.data validation input
 
 import numpy as np
 import keras

@@ -7,6 +7,7 @@ wrong, validation images, test images) and fixes the initial weights and the
 batch order; the four variants of a seed share all three, so their differences
 are paired.
 """
+# runner: backends=tensorflow  # experiment: too slow to run on two backends
 
 import keras
 import numpy as np

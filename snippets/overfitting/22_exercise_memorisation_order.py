@@ -41,7 +41,8 @@ curves = {"clean": [], "wrong": []}
 
 class Track(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
-        predicted = np.argmax(self.model(x_train, training=False), axis=1)
+        scores = self.model(x_train, training=False)
+        predicted = np.argmax(keras.ops.convert_to_numpy(scores), axis=1)
         hits = predicted == y_noisy  # against the labels the model was given
         curves["clean"].append(float(hits[clean].mean()))
         curves["wrong"].append(float(hits[wrong].mean()))

@@ -4,6 +4,7 @@ Model A on the training images of the noisy-digits task, but with every label
 replaced by a random digit: its training accuracy over the epochs, and its
 validation accuracy.
 """
+# runner: backends=tensorflow  # tf.data input
 
 import numpy as np
 import keras

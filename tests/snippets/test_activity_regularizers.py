@@ -84,6 +84,22 @@ def test_mixed_precision(values):
     assert v["float32_layer_penalty"] == pytest.approx(v["expected"], rel=1e-4)
     assert v["float32_regularizer_penalty"] == pytest.approx(v["expected"], rel=1e-3)
     assert all(np.isfinite(v["fit_layer_fix"])) and all(np.isfinite(v["fit_regularizer_fix"]))
+    assert v["fit_raises"] is True
+
+
+def test_mixed_precision_fit_fails_on_tensorflow_only(outputs):
+    """The page quotes the other backends' `fit()` line: they train on, and the penalty
+    overflows float16 on every backend."""
+    runs = outputs.project.backends_of("activity_regularizers/07_mixed_precision")
+    assert runs["tensorflow"].values["fit_raises"] is True
+    others = [name for name in runs if name != "tensorflow"]
+    assert others, "07_mixed_precision must run on another backend than TensorFlow"
+    for name in others:
+        values = runs[name].values
+        assert values["fit_raises"] is False, name
+        assert values["fit_error"].startswith("no error, losses [")
+        assert values["mixed_is_inf"] is True, name
+        assert values["float32_layer_penalty"] == pytest.approx(values["expected"], rel=1e-4)
 
 
 # Exercises

@@ -9,6 +9,13 @@ def test_custom_loop_needs_model_losses(values):
     assert v["compute_loss_gap"] == pytest.approx(0.0, abs=1e-5)
 
 
+def test_torch_loop_misses_the_penalty_unless_it_adds_model_losses(values):
+    v = values("13_custom_loop_torch")
+    assert v["difference_matches"] is True  # the gap in the gradient is exactly 2 * 0.1 * W
+    assert v["penalty"] > 0 and v["total_loss"] == pytest.approx(v["data_loss"] + v["penalty"])
+    assert v["weights_differ"] is True and v["norm_with"] < v["norm_without"]
+
+
 def test_pretrained_model(values):
     v = values("02_pretrained_model")
     assert v["attribute_losses"] == 0

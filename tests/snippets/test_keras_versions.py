@@ -75,3 +75,18 @@ def test_release_list_rejects_unpinned_lines():
         releases.parse("keras 3.0.5\n", "x.txt")
     parsed = releases.parse("a-1: a==1 --hash=sha256:00 b==2 --hash=sha256:11\n", "x.txt")
     assert parsed[0].requirements == ("a==1 --hash=sha256:00", "b==2 --hash=sha256:11")
+
+
+def test_backend_installs_are_measured_for_every_installed_backend(values):
+    from importlib.metadata import version
+
+    from runner.engine import BACKEND_MODULE, BACKEND_NAME, installed_backends
+
+    installs = values("02_backend_installs")["installs"]
+    assert sorted(installs) == sorted(BACKEND_NAME[name] for name in installed_backends())
+    for name in installed_backends():
+        facts = installs[BACKEND_NAME[name]]
+        assert facts["version"] == version(BACKEND_MODULE[name])
+        assert 0 < facts["main_mb"] <= facts["total_mb"]
+    if "torch" in installed_backends():
+        assert values("02_backend_installs")["torch_version"].endswith("+cpu")
