@@ -7,7 +7,9 @@ formula, and recomputes a claim often repeated in tutorials (an activation of
 """
 
 import numpy as np
-from keras import initializers, layers, ops, regularizers
+from keras import initializers, layers, ops, regularizers, utils
+
+utils.set_random_seed(0)  # the same initial weights on every run
 
 # --8<-- [start:after_activation]
 dense = layers.Dense(

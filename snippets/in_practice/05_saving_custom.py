@@ -6,6 +6,8 @@ import re
 import keras
 from keras import layers, ops
 
+keras.utils.set_random_seed(0)  # the same initial weights on every run
+
 
 def build(regularizer):
     return keras.Sequential(

@@ -50,8 +50,10 @@ def fit(smoothing):
     model = keras.Sequential([keras.Input((64,)),
                               layers.Dense(128, activation="relu"),
                               layers.Dense(10, activation="softmax")])
-    model.compile(optimizer=keras.optimizers.Adam(1e-2),
-                  loss=losses.CategoricalCrossentropy(label_smoothing=smoothing))
+    model.compile(
+        optimizer=keras.optimizers.Adam(1e-2),
+        loss=losses.CategoricalCrossentropy(label_smoothing=smoothing),
+    )
     model.fit(x[train], onehot[train], epochs=40, batch_size=32, verbose=0)
     p_train = model.predict(x[train], verbose=0)
     p_test = model.predict(x[test], verbose=0)

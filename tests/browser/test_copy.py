@@ -28,6 +28,7 @@ from tests.browser.test_site import PAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / "build" / "copy-runs"
+SHARED = ROOT / "snippets" / "_shared"
 TIMEOUT = 600
 WORKERS = 2
 CODE_PAGES = [path for path in PAGES if not path.startswith("notebooks/")]
@@ -88,10 +89,18 @@ def cache_key(text: str, folder: Path | None) -> str:
     digest = hashlib.sha256(text.encode())
     digest.update(sys.version.encode() + json.dumps(CHILD_ENV, sort_keys=True).encode())
     digest.update((ROOT / "requirements.txt").read_bytes())
-    for helper in sorted(folder.glob("*.py")) if folder else []:
-        if not is_snippet(helper):  # a local module the copied code may import
-            digest.update(helper.name.encode() + helper.read_bytes())
+    for helper in helpers(folder):  # local modules the copied code may import
+        digest.update(helper.name.encode() + helper.read_bytes())
     return digest.hexdigest()[:24]
+
+
+def helpers(folder: Path | None) -> list[Path]:
+    """The modules a copy from a chapter folder may import: the chapter's own and the
+    shared ones (snippets/_shared/, offered for download where a page uses them)."""
+    if folder is None:
+        return []
+    return [path for place in (folder, SHARED) for path in sorted(place.glob("*.py"))
+            if not is_snippet(path)]
 
 
 def run(text: str, title: str) -> dict:
@@ -106,8 +115,8 @@ def run(text: str, title: str) -> dict:
         script.write_text(text)
         env = {**Project.from_env(ROOT).child_env(), "HOME": scratch,
                "KERAS_HOME": str(Path(scratch) / ".keras")}
-        if folder:
-            env["PYTHONPATH"] = str(folder)
+        if folder:  # as a reader keeps the downloaded helper modules beside the code
+            env["PYTHONPATH"] = os.pathsep.join([str(folder), str(SHARED)])
         try:
             done = subprocess.run([sys.executable, str(script)], cwd=scratch, env=env,
                                   capture_output=True, text=True, timeout=TIMEOUT)
