@@ -274,10 +274,11 @@ class Project:
                 found.append(file)
         return found
 
-    def declared_backends(self, path: Path) -> list[str] | None:
+    def declared_backends(self, path: Path, source: bytes | None = None) -> list[str] | None:
         """The names of a snippet's `# runner: backends=` line, unchecked (None: no line)."""
+        source = path.read_bytes() if source is None else source
         declared = None
-        for line in path.read_text(encoding="utf-8").splitlines():
+        for line in source.decode("utf-8").splitlines():
             if line.startswith(f"{DIRECTIVE}backends="):
                 value = line.split("=", 1)[1].split("#", 1)[0]  # `# why` may follow
                 declared = [name.strip() for name in value.split(",") if name.strip()]
@@ -287,12 +288,7 @@ class Project:
         """The backends a snippet runs on, the one the pages show first: those of a line
         `# runner: backends=tensorflow,jax`, else every backend of this build. RunnerError
         naming the snippet for an unknown backend, or one this build does not run."""
-        source = path.read_bytes() if source is None else source
-        declared = None
-        for line in source.decode("utf-8").splitlines():
-            if line.startswith(f"{DIRECTIVE}backends="):
-                value = line.split("=", 1)[1].split("#", 1)[0]  # `# why` may follow
-                declared = [name.strip() for name in value.split(",") if name.strip()]
+        declared = self.declared_backends(path, source)
         if declared is None:
             return list(self.backends)
         display = self.display_path(path)

@@ -37,10 +37,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from runner.engine import Project  # noqa: E402
+from runner.engine import Project, installed_backends  # noqa: E402
 
 TOUCHED = ROOT / "snippets" / "kernel_regularizers" / "01_penalty_formulas.py"
-EXTRA_BACKENDS = 0.40  # what the runs on backends besides the primary add to its runs
+EXTRA_BACKENDS = 0.40  # what the runs on each backend besides the primary add to its runs
 WARM_OVER_PLAIN = 1.3
 SNIPPET_LIMIT, SNIPPET_MEDIAN = 20.0, 8.0
 EXPERIMENT_LIMIT = 60.0  # files that declare a longer timeout: the controlled experiments
@@ -75,7 +75,8 @@ def compare(fresh: Project, existing: Project, runs: list[dict]) -> tuple[list[s
     """Outputs that differ between two runs of the same snippets with the same key."""
     differing, compared = [], 0
     for run in runs:
-        old, new = existing.outputs(run["id"]), fresh.outputs(run["id"])
+        backend = run.get("backend")
+        old, new = existing.outputs(run["id"], backend), fresh.outputs(run["id"], backend)
         if not old.exists or old.meta["key"] != run["key"]:
             continue
         compared += 1
@@ -83,12 +84,12 @@ def compare(fresh: Project, existing: Project, runs: list[dict]) -> tuple[list[s
         parts += [(f"{name}.txt", new.text(name), old.text(name)) for name in new.texts]
         parts += [(f"{name}.svg", svg.read_bytes(), old.figures[name].read_bytes()
                    if name in old.figures else None) for name, svg in new.figures.items()]
-        differing += [f"{run['path']}: {name}" for name, a, b in parts if a != b]
+        differing += [f"[{backend}] {run['path']}: {name}" for name, a, b in parts if a != b]
     return differing, compared
 
 
 def main() -> int:
-    project = Project(ROOT)
+    project = Project(ROOT, backends=installed_backends())  # as the build runs them
     touched_id = project.snippet_id(TOUCHED)
     importers = {
         project.snippet_id(p) for p in project.snippets() if TOUCHED in project.local_imports(p)
@@ -98,7 +99,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         outputs, site = Path(tmp) / "outputs", Path(tmp) / "site"
         cold, cold_runs = build(outputs, site)
-        worker = Project(ROOT, output_dir=outputs).worker()
+        worker = Project(ROOT, output_dir=outputs).worker()  # one worker per backend
         # builds of about a second: take the best of three to keep noise out of the ratio
         warm, warm_runs = min(build(outputs, site) for _ in range(3))
         original = TOUCHED.read_text()
@@ -110,13 +111,14 @@ def main() -> int:
         # back to the original: its earlier run is still in the store, so nothing re-runs
         restored, restored_runs = build(outputs, site)
         plain = min(build(outputs, site, execute=False)[0] for _ in range(3))
-        fresh = Project(ROOT, output_dir=outputs)
+        fresh = Project(ROOT, output_dir=outputs, backends=installed_backends())
         differing, compared = compare(fresh, project, cold_runs)
         # snippets with no earlier run of the same key: run them a second time, cold
-        missing = [r for r in cold_runs if not project.outputs(r["id"]).exists
-                   or project.outputs(r["id"]).meta["key"] != r["key"]]
+        missing = [r for r in cold_runs if not project.outputs(r["id"], r.get("backend")).exists
+                   or project.outputs(r["id"], r.get("backend")).meta["key"] != r["key"]]
         if missing:
-            second = Project(ROOT, output_dir=Path(tmp) / "second")
+            second = Project(ROOT, output_dir=Path(tmp) / "second",
+                             backends=installed_backends())
             second.run(only=[r["id"] for r in missing], force=True)
             more, count = compare(fresh, second, missing)
             differing, compared = differing + more, compared + count
@@ -146,13 +148,17 @@ def main() -> int:
         print(f"{r['id']:58} {r['seconds'] - own:8.2f} {own:8.2f}")
     cores = os.cpu_count() or 1
     own_sum = sum(r.get("own") or 0.0 for r in cold_runs)
-    one_import = worker.get("import_seconds", 0.0)
+    workers = worker.get("backends") or {worker.get("backend", "tensorflow"): worker}
+    imports = [w.get("import_seconds", 0.0) for w in workers.values()]
+    # the workers import at the same time: as long as the longest, or the cores' share
+    one_import = max(max(imports, default=0.0), sum(imports) / cores)
     ideal = own_sum / cores + one_import
-    print(f"warm worker: imported {', '.join(worker.get('modules', []))} once in "
-          f"{one_import:.1f} s; forked each snippet: {worker.get('warm')}; sandbox: "
-          f"{worker.get('sandbox')}")
+    for name, w in workers.items():
+        print(f"warm worker ({name}): imported {', '.join(w.get('modules', []))} once in "
+              f"{w.get('import_seconds', 0.0):.1f} s; forked each snippet: {w.get('warm')}")
+    print(f"sandbox: {worker.get('sandbox')}")
     print(f"cold build {cold:.1f} s; limit {COLD_OVER_IDEAL} x ({own_sum:.1f} s own / {cores} "
-          f"cores + {one_import:.1f} s import) = {COLD_OVER_IDEAL * ideal:.1f} s; "
+          f"cores + {one_import:.1f} s of imports) = {COLD_OVER_IDEAL * ideal:.1f} s; "
           f"ratio {cold / ideal:.2f}")
     if cold > COLD_OVER_IDEAL * ideal:
         failures.append(f"cold build {cold:.1f} s > {COLD_OVER_IDEAL} x {ideal:.1f} s")
@@ -170,12 +176,17 @@ def main() -> int:
     for name, seconds in by_backend.items():
         count = sum(r.get("backend", "tensorflow") == name for r in cold_runs)
         print(f"backend {name}: {count} runs, {seconds:.1f} s in the cold build")
+    base = max(by_backend.get(primary, 0.0), 1e-9)
     extra = sum(seconds for name, seconds in by_backend.items() if name != primary)
-    share = extra / max(by_backend.get(primary, 0.0), 1e-9)
-    print(f"extra backends cost {extra:.1f} s, {share:.0%} of the {primary} runs "
-          f"(target <= {EXTRA_BACKENDS:.0%})")
-    if share > EXTRA_BACKENDS:
-        failures.append(f"extra backends add {share:.0%} > {EXTRA_BACKENDS:.0%}")
+    print(f"the other backends together cost {extra:.1f} s, {extra / base:.0%} of the "
+          f"{primary} runs (reported)")
+    for name, seconds in by_backend.items():  # issue 16: each backend added costs <= 40%
+        if name != primary:
+            print(f"backend {name} adds {seconds / base:.0%} of the {primary} runs "
+                  f"(target <= {EXTRA_BACKENDS:.0%})")
+            if seconds / base > EXTRA_BACKENDS:
+                failures.append(f"backend {name} adds {seconds / base:.0%} > "
+                                f"{EXTRA_BACKENDS:.0%}")
     print(f"warm / plain = {warm / plain:.2f} (target <= {WARM_OVER_PLAIN})")
     print(f"determinism: {compared} of {total} snippets compared with a second cold run, "
           f"{len(differing)} differ")

@@ -2,10 +2,12 @@
 site (built once per session, for every test that reads it) and a factory for throwaway
 projects used by the bad-input tests."""
 
+import hashlib
 import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -39,10 +41,35 @@ def outputs():
     return Outputs(Project.from_env(ROOT))
 
 
+SITES = ROOT / "build" / "test-sites"
+
+
+def site_key(project: Project) -> str | None:
+    """What the built site depends on: every file of the tree (tests/records.py), the
+    outputs each snippet links to, the commit and the day (the footer names both)."""
+    from tests.records import tree_key
+
+    tree = tree_key()
+    if tree is None:
+        return None
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
+                          text=True).stdout.strip()
+    links = sorted(f"{link.relative_to(project.output_dir)}>{os.readlink(link)}"
+                   for link in project.output_dir.rglob("*") if link.is_symlink())
+    text = "\n".join([tree, head, time.strftime("%Y-%m-%d", time.gmtime()), *links])
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
 @pytest.fixture(scope="session")
 def built_site(outputs, tmp_path_factory):
-    """The real site, built strictly from the current sources once per test session (the
-    snippets already run by the outputs fixture, so the build executes nothing)."""
+    """The real site, built strictly from the current sources once (the snippets already run
+    by the outputs fixture, so the build executes nothing). A site built from exactly these
+    files, outputs, commit and day is reused from build/test-sites/<key>/; tests only read
+    it."""
+    key = site_key(outputs.project)
+    cached = SITES / key if key else None
+    if cached and (cached / "index.html").is_file():
+        return cached
     site_dir = tmp_path_factory.mktemp("site")
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
@@ -50,7 +77,13 @@ def built_site(outputs, tmp_path_factory):
         text=True, timeout=900,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    return site_dir
+    if cached is None or site_key(outputs.project) != key:  # changed while it built
+        return site_dir
+    shutil.rmtree(SITES, ignore_errors=True)  # one cached site: the last one built
+    SITES.mkdir(parents=True)
+    shutil.copytree(site_dir, cached.with_name(f".{key}.tmp"), symlinks=True)
+    os.replace(cached.with_name(f".{key}.tmp"), cached)
+    return cached
 
 
 def make_project_in(root: Path, snippets=None, pages=None, nav=None) -> Path:

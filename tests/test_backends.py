@@ -12,7 +12,8 @@ from runner.engine import BACKENDS, RunnerError, installed_backends
 from tests.test_faults import project_with, published
 from tests.test_worker import ROOT, differences, files_of
 
-pytestmark = pytest.mark.skipif("jax" not in installed_backends(), reason="JAX not installed")
+pytestmark = [pytest.mark.skipif("jax" not in installed_backends(), reason="JAX not installed"),
+              pytest.mark.recorded]  # tests/records.py
 
 BOTH = ("tensorflow", "jax")
 WHICH = """

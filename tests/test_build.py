@@ -127,6 +127,7 @@ def test_snippet_files_are_downloadable_without_runner_directives(site, outputs)
 GOOD = "print('fine')\n"
 
 
+@pytest.mark.recorded
 @pytest.mark.parametrize(
     ("snippets", "page", "expected"),
     [
@@ -169,6 +170,7 @@ def test_bad_input_fails_the_build(make_project, tmp_path, snippets, page, expec
     assert re.search(expected, result.stderr), result.stderr[-2000:]
 
 
+@pytest.mark.recorded
 def test_failed_snippet_keeps_last_good_outputs_in_the_site(make_project, tmp_path):
     page = '# P\n\n```text\n--8<-- "ch/01_x/stdout.txt"\n```\n'
     project = make_project(snippets={"ch/01_x.py": "print('first good run')\n"},

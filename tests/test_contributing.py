@@ -8,9 +8,12 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from runner.chapters import missing_parts
 from tests.test_pages import exercise, shown
+
+pytestmark = pytest.mark.recorded  # tests/records.py
 
 ROOT = Path(__file__).resolve().parents[1]
 SNIPPET = '''"""The penalty of a vector: L1 against L2 on one small weight vector."""
@@ -60,7 +63,7 @@ def test_add_a_chapter_as_contributing_says(make_project, tmp_path):
              {"Execution times": "execution-times.md"}],
     )
     # 2. the test module, with the fixtures it relies on
-    for name in ("pyproject.toml", "tests/__init__.py", "tests/conftest.py",
+    for name in ("pyproject.toml", "tests/__init__.py", "tests/conftest.py", "tests/records.py",
                  "tests/snippets/__init__.py", "tests/snippets/conftest.py"):
         (project / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / name, project / name)

@@ -21,6 +21,8 @@ from runner.engine import Project, RunnerError, exchange, installed_backends, wr
 from tests.conftest import make_project_in
 from tests.test_build import build
 
+pytestmark = pytest.mark.recorded  # tests/records.py
+
 TEMPORARY = re.compile(r"^\.tmp-|\.tmp$|\.link$|^\.old-|\.building-")
 
 

@@ -15,8 +15,11 @@ import pytest
 from runner.__main__ import main as cli
 from runner.engine import Project, RunnerError
 
+pytestmark = pytest.mark.recorded  # tests/records.py
+
 PLOT = """
 import matplotlib.pyplot as plt
+
 fig, ax = plt.subplots(num="line")
 ax.plot([0, 1, 2], [0, 1, 4], label="squares")
 ax.legend()

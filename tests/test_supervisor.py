@@ -20,6 +20,8 @@ import pytest
 from runner.engine import Project, RunnerError
 from tests.test_runner import project_with
 
+pytestmark = pytest.mark.recorded  # tests/records.py
+
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = "print('good')\n"
 

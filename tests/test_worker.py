@@ -14,6 +14,8 @@ import pytest
 from runner.engine import Project
 from tests.test_runner import project_with
 
+pytestmark = pytest.mark.recorded  # tests/records.py
+
 ROOT = Path(__file__).resolve().parents[1]
 REPRESENTATIVE = [
     "about/01_versions",  # versions of what the worker imported
@@ -24,6 +26,7 @@ REPRESENTATIVE = [
 CHANGES_STATE = """
 import keras
 import numpy as np
+
 
 
 @keras.saving.register_keras_serializable(package="Leak")
@@ -65,7 +68,8 @@ def test_a_snippet_that_changes_global_state_leaves_the_next_unaffected(tmp_path
                                       "ch/03_changes_again.py": CHANGES_STATE},
                            jobs=1, preload=("numpy", "keras"))
     project.run()
-    assert project.worker_facts["warm"] and project.worker_facts["modules"] == ["numpy", "keras"]
+    facts = project.worker_facts["tensorflow"]
+    assert facts["warm"] and facts["modules"] == ["numpy", "keras"]
     changed = project.outputs("ch/01_changes").values["seen"]
     assert changed[:3] == ["mixed_float16", "float64", True]
     reads = project.outputs("ch/02_reads").values
@@ -114,8 +118,9 @@ def warm_and_fresh(tmp_path, only: list[str]) -> tuple[Project, Project]:
     fresh = Project(ROOT, output_dir=tmp_path / "fresh", warm=False)
     warm.run(only=only, force=True)
     fresh.run(only=only, force=True)
-    assert warm.worker_facts["warm"] and "tensorflow" in warm.worker_facts["modules"]
-    assert fresh.worker_facts["modules"] == []
+    facts = warm.worker_facts["tensorflow"]
+    assert facts["warm"] and "tensorflow" in facts["modules"]
+    assert fresh.worker_facts["tensorflow"]["modules"] == []
     return warm, fresh
 
 

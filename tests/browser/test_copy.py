@@ -46,6 +46,16 @@ class Copied:
         return f"{path} block {self.index} ({self.title or 'untitled'})"
 
 
+# Material's content tabs: a radio input per tab, then the labels, then one block per tab.
+SHOW_TAB = """(block) => {
+    const tab = block.closest(".tabbed-block");
+    if (!tab) return;
+    const index = [...tab.parentElement.children].indexOf(tab);
+    const inputs = tab.closest(".tabbed-set").querySelectorAll(":scope > input");
+    inputs[index].click();
+}"""
+
+
 def copy_every_block(page) -> list[Copied]:
     p = page.page
     p.wait_for_function("document.readyState === 'complete'")  # every block parsed
@@ -54,6 +64,7 @@ def copy_every_block(page) -> list[Copied]:
     found = []
     for index in range(blocks.count()):
         block = blocks.nth(index)
+        block.evaluate(SHOW_TAB)  # a block in a content tab: as a reader, open that tab
         block.scroll_into_view_if_needed()
         p.evaluate("navigator.clipboard.writeText('')")
         block.hover()

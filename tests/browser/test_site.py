@@ -24,6 +24,24 @@ def nav_pages():
 PAGES = nav_pages() + [f"notebooks/{chapter}/index.html" for chapter in CHAPTERS]
 
 
+def figure_pages():
+    """The pages that show figures (those inside <noscript>, shown only without JavaScript,
+    aside: test_explorer.py)."""
+    found = []
+    for path in PAGES:
+        stem = path.removesuffix("index.html").strip("/") or "index"
+        source = ROOT / "docs" / f"{stem}.md"
+        text = source.read_text() if source.is_file() else ""
+        if "](figures/" in re.sub(r"<noscript.*?</noscript>", "", text, flags=re.S):
+            found.append(path)
+    return found
+
+
+FIGURE_PAGES = figure_pages()
+DARK_PAGES = list(dict.fromkeys([f"{chapter}/index.html" for chapter in CHAPTERS]
+                                + FIGURE_PAGES))
+
+
 def slug(path):
     return path.removesuffix("index.html").strip("/").replace("/", "_") or "home"
 
@@ -71,10 +89,17 @@ def test_page_loads_cleanly_offline_with_math_figures_and_no_violations(visit, p
     assert serious == [], serious
     p.screenshot(path=str(artifacts / "screenshots" / f"{slug(path)}.png"), full_page=True)
 
+    # code fits the content column: no block scrolls sideways (notebook pages aside)
+    if not path.startswith("notebooks/"):
+        desktop = p.evaluate(OVERFLOWING)
+        assert desktop == [], f"{len(desktop)} blocks scroll sideways at 1280 px: {desktop}"
 
-@pytest.mark.parametrize("chapter", CHAPTERS)
-def test_dark_mode_keeps_figures_legible(visit, chapter, artifacts):
-    page = visit(f"{chapter}/index.html", viewport={"width": 1280, "height": 900})
+
+@pytest.mark.parametrize("path", DARK_PAGES)
+def test_dark_mode_keeps_figures_legible_and_passes_axe(visit, path, artifacts):
+    """The dark palette (slate): the page is dark, figures are inverted (heat maps keep a
+    white card), and axe-core finds nothing serious (the light palette: the page-load test)."""
+    page = visit(path, viewport={"width": 1280, "height": 900})
     p = page.page
     assert p.evaluate("document.body.dataset.mdColorScheme") == "default"
     p.locator("label[for='__palette_1']").first.click()  # Material's palette toggle
@@ -93,14 +118,21 @@ def test_dark_mode_keeps_figures_legible(visit, chapter, artifacts):
             # the drawing is inverted: a dark background under light text and lines
             assert frame_brightness(shot) < 0.3, image.get_attribute("src")
             assert bright_share(shot) > 0.005, image.get_attribute("src")
-    p.screenshot(path=str(artifacts / "screenshots" / f"{chapter}-dark.png"))
+    p.add_script_tag(path=str(AXE))
+    result = p.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [f"{v['id']} ({v['impact']}): {v['help']} x{len(v['nodes'])}"
+               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == [], serious
+    p.screenshot(path=str(artifacts / "screenshots" / f"{slug(path)}-dark.png"))
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS)
-def test_no_horizontal_scroll_on_a_phone(visit, chapter):
-    page = visit(f"{chapter}/index.html", viewport={"width": 375, "height": 800})
-    width = page.page.evaluate("document.documentElement.scrollWidth")
+@pytest.mark.parametrize("path", [p for p in PAGES if not p.startswith("notebooks/")])
+def test_on_a_phone_the_page_fits_and_only_code_scrolls(visit, path):
+    p = visit(path, viewport={"width": 375, "height": 800}).page
+    width = p.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"page is {width} px wide at a 375 px viewport"
+    wrapped = [block for block in p.evaluate(OVERFLOWING) if block["output"]]
+    assert wrapped == [], f"output blocks that should wrap scroll at 375 px: {wrapped}"
 
 
 def test_search_finds_the_activity_chapter(visit):
@@ -216,11 +248,3 @@ OVERFLOWING = """async () => {
         });
 }"""
 
-
-@pytest.mark.parametrize("path", [p for p in PAGES if not p.startswith("notebooks/")])
-def test_code_fits_the_column_at_1280_px_and_only_code_scrolls_on_a_phone(visit, path):
-    desktop = visit(path, viewport={"width": 1280, "height": 900}).page.evaluate(OVERFLOWING)
-    assert desktop == [], f"{len(desktop)} blocks scroll sideways at 1280 px: {desktop}"
-    phone = visit(path, viewport={"width": 375, "height": 800}).page.evaluate(OVERFLOWING)
-    wrapped = [block for block in phone if block["output"]]
-    assert wrapped == [], f"output blocks that should wrap scroll at 375 px: {wrapped}"

@@ -1,0 +1,106 @@
+"""Execute once, for the tests of the machinery.
+
+The tests marked `recorded` exercise the runner, the hooks and the build on throwaway
+projects: they start processes, run small snippets and build small sites, and their outcome
+depends only on the files of this repository and the installed environment. When every
+file that git tracks or would add (modified or not), the installed distributions, the
+Python version and the CPU are exactly those of a session in which such a test passed, it
+is not run again: it is reported as skipped with the record that vouches for it. Any change
+to any file re-runs all of them; CI, on a fresh clone, has no records and runs everything.
+
+Records live in build/test-records/<key>.json (the key hashes the above); the session that
+writes one checks first that the tree did not change while it ran. `TESTS_FRESH=1` (or
+`make test FRESH=1`) ignores the records.
+
+The tests of the real site (pages, browser, snippets' values, notebooks' freshness) are
+not recorded: they read the build, and run every time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from importlib.metadata import distributions
+from pathlib import Path
+
+import pytest
+
+from runner.engine import machine_signature, write_atomic
+
+ROOT = Path(__file__).resolve().parents[1]
+RECORDS = ROOT / "build" / "test-records"
+MARK = "recorded"
+
+
+def tree_key() -> str | None:
+    """A hash of every file git tracks or would add, as it is on disk, and of the
+    environment that runs them; None outside a git checkout."""
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT, capture_output=True, check=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    digest = hashlib.sha256()
+    for name in sorted(set(listed.split(b"\0")) - {b""}):
+        path = ROOT / os.fsdecode(name)
+        digest.update(name + b"\0")
+        if path.is_symlink():
+            digest.update(b"link:" + os.fsencode(os.readlink(path)))
+        elif path.is_file():
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        else:
+            digest.update(b"missing")  # deleted but still tracked
+    installed = sorted(f"{d.metadata['Name']}=={d.version}" for d in distributions())
+    digest.update("\n".join([sys.version, machine_signature(), *installed]).encode())
+    return digest.hexdigest()[:24]
+
+
+class Records:
+    def __init__(self, config):
+        self.key = None if os.environ.get("TESTS_FRESH") else tree_key()
+        self.file = RECORDS / f"{self.key}.json" if self.key else None
+        self.vouched: set[str] = set()
+        if self.file and self.file.is_file():
+            self.vouched = set(json.loads(self.file.read_text())["passed"])
+        self.passed: set[str] = set()
+        self.failed: set[str] = set()
+        self.recorded: set[str] = set()  # nodeids of the marked tests collected
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, config, items):
+        for item in items:
+            if item.get_closest_marker(MARK) is None:
+                continue
+            self.recorded.add(item.nodeid)
+            if item.nodeid in self.vouched:
+                item.add_marker(pytest.mark.skip(
+                    reason=f"passed on this very tree and environment (build/test-records/"
+                           f"{self.key}.json); TESTS_FRESH=1 runs it again"))
+
+    def pytest_runtest_logreport(self, report):
+        if report.nodeid not in self.recorded:
+            return
+        if report.failed:
+            self.failed.add(report.nodeid)
+        elif report.when == "call" and report.passed:
+            self.passed.add(report.nodeid)
+
+    def pytest_sessionfinish(self, session):
+        if not self.file or not (self.passed - self.vouched):
+            return
+        if tree_key() != self.key:  # a file changed while the tests ran: vouch for nothing
+            return
+        passed = sorted((self.vouched | self.passed) - self.failed)
+        RECORDS.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.file, json.dumps({"passed": passed}, indent=1))
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", f"{MARK}: a test of the machinery, not run again on a tree and environment "
+                   "where it passed (tests/records.py)")
+    config.pluginmanager.register(Records(config), "records")
