@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
@@ -51,6 +52,24 @@ def build_facts(repo_url: str) -> dict:
     }
 
 
+def exports() -> str:
+    """The variables every example runs with that bear on its numbers (the runner's fixed
+    environment without its no-network proxies), as shell lines that fit a code block."""
+    root = str(Path(__file__).resolve().parents[1])
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    from runner.engine import CHILD_ENV
+
+    pairs = [f"{key}={value}" for key, value in CHILD_ENV.items() if "PROXY" not in key]
+    lines, line = [], "export"
+    for pair in pairs:
+        if len(line) + 1 + len(pair) > 76:
+            lines.append(line + " \\")
+            line = "   "
+        line += " " + pair
+    return "\n".join([*lines, line])
+
+
 def on_config(config):
     if not config.repo_url:
         raise PluginError("mkdocs.yml: repo_url is needed for the clone commands and the footer")
@@ -58,6 +77,7 @@ def on_config(config):
     state["values"] = {
         "clone_url": f"{repo_url}.git",
         "clone_folder": urlparse(repo_url).path.rstrip("/").rsplit("/", 1)[-1],
+        "child_env": exports(),
     }
     config.extra["build"] = build_facts(repo_url)
     return config

@@ -82,6 +82,12 @@ def test_about_page_clones_the_real_repository(site):
     assert f"git clone {repo_url}.git" in text
     assert f"cd {repo_url.rstrip('/').rsplit('/', 1)[-1]}" in text
     assert "&lt;this repository&gt;" not in html and "{{ site:" not in html
+    # the environment the examples ran with, as a reader can export it: the runner's own
+    from runner.engine import CHILD_ENV
+
+    exported = re.search(r"export (.*?)\npython ", text, re.S)[1].replace("\\\n", " ")
+    assert dict(pair.split("=", 1) for pair in exported.split()) == {
+        key: value for key, value in CHILD_ENV.items() if "PROXY" not in key}
 
 
 def test_footer_gives_commit_and_build_date(site):

@@ -82,9 +82,12 @@ for seed in SEEDS:
             steps_per_epoch=n_train // BATCH,
             verbose=0,
             validation_data=val if stop else None,
+            validation_batch_size=n_val,  # one step per check
             callbacks=[stopper] if stop else [],
         )
-        test_acc[name].append(net.evaluate(x_test, y_test, verbose=0)[1])
+        test_acc[name].append(
+            net.evaluate(x_test, y_test, batch_size=len(y_test), verbose=0)[1]
+        )
 
 
 def paired(a, b):
