@@ -2,18 +2,17 @@
 site (built once per session, for every test that reads it) and a factory for throwaway
 projects used by the bad-input tests."""
 
-import hashlib
 import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import yaml
 
 from runner.engine import Project
+from tests.records import site_key
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,22 +41,6 @@ def outputs():
 
 
 SITES = ROOT / "build" / "test-sites"
-
-
-def site_key(project: Project) -> str | None:
-    """What the built site depends on: every file of the tree (tests/records.py), the
-    outputs each snippet links to, the commit and the day (the footer names both)."""
-    from tests.records import tree_key
-
-    tree = tree_key()
-    if tree is None:
-        return None
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
-                          text=True).stdout.strip()
-    links = sorted(f"{link.relative_to(project.output_dir)}>{os.readlink(link)}"
-                   for link in project.output_dir.rglob("*") if link.is_symlink())
-    text = "\n".join([tree, head, time.strftime("%Y-%m-%d", time.gmtime()), *links])
-    return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
 @pytest.fixture(scope="session")

@@ -12,8 +12,13 @@ Records live in build/test-records/<key>.json (the key hashes the above); the se
 writes one checks first that the tree did not change while it ran. `TESTS_FRESH=1` (or
 `make test FRESH=1`) runs them all, whatever the records say, and records the passes.
 
-The tests of the real site (pages, browser, snippets' values, notebooks' freshness) are
-not recorded: they read the build, and run every time.
+The browser tests (marked `recorded_site`) are recorded the same way under a second key: the
+tree and environment as above, plus what the built site is made of (the output each snippet
+links to, the commit and the day, as `site_key` says) and the browser (its `--version`). They
+read nothing else: the same bytes served to the same browser give the same outcome.
+
+The other tests of the real site (pages, snippets' values, notebooks' freshness) are not
+recorded: they are fast, and run every time.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from importlib.metadata import distributions
 from pathlib import Path
 
@@ -33,6 +39,7 @@ from runner.engine import machine_signature, write_atomic
 ROOT = Path(__file__).resolve().parents[1]
 RECORDS = ROOT / "build" / "test-records"
 MARK = "recorded"
+SITE_MARK = "recorded_site"
 
 
 def tree_key() -> str | None:
@@ -59,26 +66,67 @@ def tree_key() -> str | None:
     return digest.hexdigest()[:24]
 
 
+def site_key(project=None) -> str | None:
+    """What the built site depends on: every file of the tree and the environment
+    (tree_key), the output each snippet links to, the commit and the day (the footer names
+    both). None outside a git checkout."""
+    from runner.engine import Project
+
+    tree = tree_key()
+    if tree is None:
+        return None
+    project = project or Project.from_env(ROOT)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
+                          text=True).stdout.strip()
+    links = sorted(f"{link.relative_to(project.output_dir)}>{os.readlink(link)}"
+                   for link in project.output_dir.rglob("*") if link.is_symlink())
+    text = "\n".join([tree, head, time.strftime("%Y-%m-%d", time.gmtime()), *links])
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def browser_key() -> str | None:
+    """site_key plus the browser the tests drive (its path and `--version`); None without
+    a browser (the browser tests skip, and nothing is recorded)."""
+    from tests.browser.conftest import chromium_path
+
+    executable, site = chromium_path(), site_key()
+    if executable is None or site is None:
+        return None
+    try:
+        version = subprocess.run([executable, "--version"], capture_output=True, text=True,
+                                 timeout=60).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    text = "\n".join([site, os.path.realpath(executable), version])
+    return "site-" + hashlib.sha256(text.encode()).hexdigest()[:19]
+
+
 class Records:
-    def __init__(self, config):
-        self.key = tree_key()
-        self.file = RECORDS / f"{self.key}.json" if self.key else None
+    """The records of one key, for the tests carrying one marker."""
+
+    def __init__(self, mark: str, make_key, what: str):
+        self.mark, self.make_key, self.what = mark, make_key, what
+        self.key: str | None = None
+        self.file: Path | None = None
         self.vouched: set[str] = set()  # TESTS_FRESH: run them all (and record the passes)
-        if self.file and self.file.is_file() and not os.environ.get("TESTS_FRESH"):
-            self.vouched = set(json.loads(self.file.read_text())["passed"])
         self.passed: set[str] = set()
         self.failed: set[str] = set()
         self.recorded: set[str] = set()  # nodeids of the marked tests collected
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, config, items):
-        for item in items:
-            if item.get_closest_marker(MARK) is None:
-                continue
+        marked = [item for item in items if item.get_closest_marker(self.mark) is not None]
+        if not marked:
+            return
+        self.key = self.make_key()  # only when such tests run: the key may cost a second
+        self.file = RECORDS / f"{self.key}.json" if self.key else None
+        if self.file and self.file.is_file() and not os.environ.get("TESTS_FRESH"):
+            self.vouched = set(json.loads(self.file.read_text())["passed"])
+        for item in marked:
             self.recorded.add(item.nodeid)
             if item.nodeid in self.vouched:
                 item.add_marker(pytest.mark.skip(
-                    reason=f"passed on this very tree and environment (build/test-records/"
+                    reason=f"passed on this very {self.what} (build/test-records/"
                            f"{self.key}.json); TESTS_FRESH=1 runs it again"))
 
     def pytest_runtest_logreport(self, report):
@@ -92,7 +140,7 @@ class Records:
     def pytest_sessionfinish(self, session):
         if not self.file or not (self.passed - self.vouched):
             return
-        if tree_key() != self.key:  # a file changed while the tests ran: vouch for nothing
+        if self.make_key() != self.key:  # a file changed while the tests ran: vouch for nothing
             return
         passed = sorted((self.vouched | self.passed) - self.failed)
         RECORDS.mkdir(parents=True, exist_ok=True)
@@ -103,4 +151,10 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", f"{MARK}: a test of the machinery, not run again on a tree and environment "
                    "where it passed (tests/records.py)")
-    config.pluginmanager.register(Records(config), "records")
+    config.addinivalue_line(
+        "markers", f"{SITE_MARK}: a browser test, not run again on a tree, environment, built "
+                   "site and browser where it passed (tests/records.py)")
+    config.pluginmanager.register(Records(MARK, tree_key, "tree and environment"), "records")
+    config.pluginmanager.register(
+        Records(SITE_MARK, browser_key, "tree, environment, built site and browser"),
+        "site-records")

@@ -3,6 +3,9 @@
 Chromium is Debian's (/usr/bin/chromium) or any browser named by $CHROMIUM, driven by
 Playwright. Without one, these tests are skipped with a notice, unless $REQUIRE_BROWSER is
 set (as `.ci/run` does), in which case they fail.
+
+Every test here is marked `recorded_site`: one that passed on the same tree, environment,
+built site and browser is not run again (tests/records.py; `make test FRESH=1` runs it).
 """
 
 import functools
@@ -28,6 +31,13 @@ def chromium_path():
         if candidate and Path(candidate).is_file():
             return candidate
     return None
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.recorded_site)
 
 
 # built_site: the real site, built once per session for every test (tests/conftest.py).
