@@ -8,12 +8,26 @@
 document.querySelectorAll('[role="dialog"]:not([aria-label])').forEach(function (dialog) {
   dialog.setAttribute("aria-label", "Search");
 });
-document.querySelectorAll("article *").forEach(function (element) {
-  var overflows = element.scrollWidth > element.clientWidth ||
-    element.scrollHeight > element.clientHeight;
-  if (!overflows || element.hasAttribute("tabindex")) return;
-  var style = getComputedStyle(element);
-  if (/(auto|scroll)/.test(style.overflowX + style.overflowY)) {
-    element.setAttribute("tabindex", "0");
+(function () {
+  // All reads first, then the writes. Elements inside a closed <details> are not laid out:
+  // reading their sizes forces the browser to compute styles for each of them, so they wait
+  // until their block opens.
+  function fix(root) {
+    var overflowing = Array.prototype.filter.call(root.querySelectorAll("*"), function (e) {
+      return !e.hasAttribute("tabindex") && !e.closest("details:not([open])") &&
+        (e.scrollWidth > e.clientWidth || e.scrollHeight > e.clientHeight);
+    });
+    overflowing.filter(function (element) {
+      var style = getComputedStyle(element);
+      return /(auto|scroll)/.test(style.overflowX + style.overflowY);
+    }).forEach(function (element) {
+      element.setAttribute("tabindex", "0");
+    });
   }
-});
+  document.querySelectorAll("article").forEach(fix);
+  document.querySelectorAll("article details").forEach(function (details) {
+    details.addEventListener("toggle", function () {
+      if (details.open) fix(details);
+    });
+  });
+})();
