@@ -104,7 +104,12 @@ def on_files(files, config):
             files.append(File.generated(config, uri, abs_src_path=str(source)))
         else:
             files.append(File.generated(config, uri, content=source))
-    times = execution_times(runs, config.extra["versions"])
+    reasons = {}
+    for run in runs:
+        path = project.snippets_dir / f"{run['id']}.py"
+        if run["id"] not in reasons and path.is_file():
+            reasons[run["id"]] = project.backends_reason(path)
+    times = execution_times(runs, config.extra["versions"], reasons)
     files.append(File.generated(config, TIMES_PAGE, content=times))
     return files
 

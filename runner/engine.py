@@ -284,6 +284,16 @@ class Project:
                 declared = [name.strip() for name in value.split(",") if name.strip()]
         return declared
 
+    def backends_reason(self, path: Path, source: bytes | None = None) -> str:
+        """The `# why` after a snippet's `# runner: backends=` line ("" without one)."""
+        source = path.read_bytes() if source is None else source
+        reason = ""
+        for line in source.decode("utf-8").splitlines():
+            if line.startswith(f"{DIRECTIVE}backends="):
+                rest = line.split("=", 1)[1]
+                reason = rest.split("#", 1)[1].strip() if "#" in rest else ""
+        return reason
+
     def snippet_backends(self, path: Path, source: bytes | None = None) -> list[str]:
         """The backends a snippet runs on, the one the pages show first: those of a line
         `# runner: backends=tensorflow,jax`, else every backend of this build. RunnerError

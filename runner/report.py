@@ -9,9 +9,17 @@ SOURCE = {"cached": "an earlier build", "ran": "this build",
           "failed": "an earlier run (this build's run failed)"}
 
 
-def execution_times(runs: list[dict], versions: str) -> str:
+def escape_cell(text: str) -> str:
+    """Text for a Markdown table cell (a pipe would end it)."""
+    return text.replace("|", "\\|")
+
+
+def execution_times(runs: list[dict], versions: str,
+                    reasons: dict[str, str] | None = None) -> str:
     """A failed snippet's row gives the time of the outputs the site shows (runs.json keeps
-    that, not the failed attempt's), or a dash if it has none."""
+    that, not the failed attempt's), or a dash if it has none. reasons: by example id, why it
+    runs on the backends it declares (the `# why` of its `# runner: backends=` line)."""
+    reasons = reasons or {}
     primary = runs[0].get("backend", "tensorflow") if runs else "tensorflow"
     by_backend: dict[str, float] = {}
     for run in runs:
@@ -60,11 +68,13 @@ def execution_times(runs: list[dict], versions: str) -> str:
         ran_on.setdefault(run["id"], {"path": run["path"]})[run.get("backend") or primary] = "yes"
     per_example = "\n".join(
         f"| [`{facts['path']}`]({facts['path']}) | "
-        + " | ".join(facts.get(name, "-") for name in backend_names) + " |"
-        for facts in ran_on.values())
+        + " | ".join(facts.get(name, "-") for name in backend_names)
+        + f" | {escape_cell(reasons.get(snippet_id, ''))} |"
+        for snippet_id, facts in ran_on.items())
     counts = ", ".join(
         f"{BACKEND_NAME.get(name, name)} {sum(name in facts for facts in ran_on.values())}"
         for name in backend_names)
+    header = " | ".join(BACKEND_NAME.get(name, name) for name in backend_names)
     slowest_line = (f" The slowest, `{slowest['path']}`, takes {slowest['seconds']:.1f} s."
                     if slowest else "")
     return f"""# Execution times
@@ -91,9 +101,9 @@ bytes either way, which the tests check).
 
 Which Keras backends each example runs on, as the runner decided from the example's file (an
 example that declares no `# runner: backends=` line runs on every installed backend; one that
-does says why in that line). Examples per backend: {counts}.
+does says why in that line, quoted in the last column). Examples per backend: {counts}.
 
-| Example | {" | ".join(BACKEND_NAME.get(name, name) for name in backend_names)} |
-| --- | {" | ".join("---" for _ in backend_names)} |
+| Example | {header} | Why these backends |
+| --- | {" | ".join("---" for _ in backend_names)} | --- |
 {per_example}
 """

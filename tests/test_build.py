@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import sys
+from html import unescape as html_unescape
 from pathlib import Path
 
 import pytest
@@ -118,6 +119,22 @@ def test_execution_times_page_lists_every_snippet(site, outputs):
     html = (site / "execution-times" / "index.html").read_text()
     for snippet_id in outputs.results:
         assert f"snippets/{snippet_id}.py" in html
+
+
+def test_execution_times_page_gives_each_declared_backends_reason(site, outputs):
+    """The `# why` of every `# runner: backends=` line is in its example's row."""
+    html = (site / "execution-times" / "index.html").read_text()
+    rows = {m[1]: m[2] for m in re.finditer(
+        r'<tr>\s*<td><a href="[^"]*"><code>snippets/([^<]+)\.py</code></a></td>(.*?)</tr>',
+        html.split('id="backends-per-example"')[1], re.S)}
+    declared = 0
+    for snippet_id in outputs.results:
+        reason = outputs.project.backends_reason(ROOT / "snippets" / f"{snippet_id}.py")
+        if reason:
+            declared += 1
+            text = re.sub(r"<[^>]+>", "", rows[snippet_id])
+            assert html_unescape(reason.replace("`", "")) in html_unescape(text), snippet_id
+    assert declared >= 20
 
 
 def test_snippet_files_are_downloadable_without_runner_directives(site, outputs):
