@@ -46,6 +46,23 @@ FILE_LINK = re.compile(r"\.(py|ipynb|svg|png|jpg|csv|txt|json|zip)$")
 # Pygments tokens drawn in the plain code colour: a name and whitespace (Material's
 # --md-code-hl-name-color is --md-code-fg-color), punctuation and operators (unwrapped).
 PLAIN_TOKEN = re.compile(r'<span class="[nwpo]">([^<]*)</span>')
+# sa (a string's prefix: the f of f"...") has no colour of its own in Material either (the
+# notebook pages colour it: docs/stylesheets/site.css).
+PLAIN_AFFIX = re.compile(r'<span class="sa">([^<]*)</span>')
+# Material's colour groups of Pygments tokens (its main.css): neighbouring tokens of one
+# group are drawn alike, so they become one element (an f-string was up to seven).
+SAME_COLOUR = [
+    {"cpf", "l", "s", "s1", "s2", "sb", "sc", "si", "ss"},
+    {"cp", "se", "sh", "sr", "sx"},
+    {"il", "m", "mb", "mf", "mh", "mi", "mo"},
+    {"k", "kd", "kn", "kp", "kr", "kt"},
+    {"bp", "nb", "no"},
+    {"nc", "ne", "nf", "nn"},
+    {"c", "c1", "ch", "cm", "cs", "sd"},
+]
+COLOUR = {name: index for index, group in enumerate(SAME_COLOUR) for name in group}
+TOKEN_PAIR = re.compile(r'<span class="([a-z0-9]+)">([^<]*)</span><span class="([a-z0-9]+)">'
+                        r'([^<]*)</span>')
 log = logging.getLogger("mkdocs.hooks.snippets")
 state: dict = {}
 
@@ -175,5 +192,23 @@ def on_post_build(config):
         raise PluginError("\n".join(sorted(set(problems))))
 
 
+def merge_tokens(html: str) -> str:
+    """Neighbouring token spans of one colour group as one span (the first one's class)."""
+    def merge(match):
+        first, second = COLOUR.get(match[1]), COLOUR.get(match[3])
+        if first is None or first != second:
+            return match[0]
+        return f'<span class="{match[1]}">{match[2]}{match[4]}</span>'
+
+    while True:
+        merged = TOKEN_PAIR.sub(merge, html)
+        if merged == html:
+            return merged
+        html = merged
+
+
 def on_page_content(html, page, config, files):
-    return PLAIN_TOKEN.sub(r"\1", html)
+    html = PLAIN_TOKEN.sub(r"\1", html)
+    if page.file.src_uri.endswith(".ipynb"):  # coloured per token by docs/stylesheets/site.css
+        return html
+    return merge_tokens(PLAIN_AFFIX.sub(r"\1", html))
