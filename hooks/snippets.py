@@ -207,8 +207,30 @@ def merge_tokens(html: str) -> str:
         html = merged
 
 
+ABBR = re.compile(r'<abbr title="[^"]*">([^<]*)</abbr>')
+
+
+def first_definitions(html: str) -> str:
+    """A glossary term keeps its hover definition (<abbr>) at its first use in each section
+    (each part of the page from one <h2> to the next), and is plain text after that: a
+    chapter said "L2" with its definition over a hundred times."""
+    parts = re.split(r"(?=<h2[ >])", html)
+    for index, part in enumerate(parts):
+        seen: set[str] = set()
+
+        def once(match, seen=seen):
+            term = match[1].lower()
+            if term in seen:
+                return match[1]
+            seen.add(term)
+            return match[0]
+
+        parts[index] = ABBR.sub(once, part)
+    return "".join(parts)
+
+
 def on_page_content(html, page, config, files):
     html = PLAIN_TOKEN.sub(r"\1", html)
     if page.file.src_uri.endswith(".ipynb"):  # coloured per token by docs/stylesheets/site.css
         return html
-    return merge_tokens(PLAIN_AFFIX.sub(r"\1", html))
+    return first_definitions(merge_tokens(PLAIN_AFFIX.sub(r"\1", html)))

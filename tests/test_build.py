@@ -41,6 +41,33 @@ def test_pages_have_no_unrendered_placeholders(site):
         assert "--8&lt;--" not in html and "--8<--" not in html, page
 
 
+def test_a_glossary_term_is_defined_at_its_first_use_in_each_section(site):
+    """hooks/snippets.py: one <abbr> per term and section; the first use of a term that the
+    glossary defines carries it, the later ones are plain text."""
+    terms = [line[2:].split("]:", 1)[0] for line in
+             (ROOT / "overrides" / "abbreviations.md").read_text().splitlines()
+             if line.startswith("*[")]
+    checked = 0
+    for chapter in ("kernel-regularizers", "choosing", "in-practice"):
+        html = (site / chapter / "index.html").read_text()
+        article = html[html.index("<article"):html.index("</article>")]
+        for section in re.split(r"(?=<h2[ >])", article)[1:]:
+            defined = [m.lower() for m in re.findall(r"<abbr title=\"[^\"]*\">([^<]*)</abbr>",
+                                                     section)]
+            assert len(defined) == len(set(defined)), (chapter, section[:80])
+            prose = re.sub(r"<pre.*?</pre>|<code>.*?</code>|<figure.*?</figure>", "", section,
+                           flags=re.S)  # Markdown text only: the abbr extension's domain
+            text = re.sub(r"<[^>]+>", "", " ".join(m[1] for m in re.finditer(
+                r"<(?:p|li|td|th)\b[^>]*>(.*?)</(?:p|li|td|th)>", prose, re.S)))
+            for term in sorted(terms, key=len, reverse=True):  # "decoupled weight decay"
+                use = re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])")  # before "decoupled"
+                if use.search(text):
+                    checked += 1
+                    assert term.lower() in defined, (chapter, term, section[:80])
+                    text = use.sub(" ", text)
+    assert checked > 20
+
+
 def test_values_are_injected_from_the_run(site, outputs):
     html = (site / "kernel-regularizers" / "index.html").read_text()
     html = re.sub(r"</?abbr[^>]*>", "", html)  # glossary terms are wrapped for hover definitions
