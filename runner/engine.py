@@ -21,6 +21,7 @@ in its file; by default every backend of the build, which `from_env` takes to be
 installed one of BACKENDS), each run in its own process with KERAS_BACKEND set, keyed and
 stored on its own. Each backend has its own warm worker, which imports its backend's module
 (and Keras on it) in TensorFlow's place.
+The JAX runs of a build share a compilation cache (JAX_CACHE), emptied when a build starts.
 
 Each snippet runs in a process of its own, started by runner/worker.py: forked from a worker
 that imported TensorFlow, Keras, NumPy, matplotlib and scikit-learn once per build (or a
@@ -97,6 +98,21 @@ BACKEND_ENV = {
     # worker is left with one thread after `import torch, keras`, so it may fork. Said again
     # here so that the torch key does not depend on CHILD_ENV keeping it.
     "torch": {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"},
+}
+# JAX compiles each computation with XLA in every snippet process (a small fit compiles
+# dozens); the JAX runs of one build share a persistent compilation cache, so a computation
+# that several snippets run (the same model on data of the same shape) is compiled once.
+# Not part of the key: a cached executable computes what a fresh compilation does (the
+# outputs are the same bytes with it, without it, warm or fresh). It lives in the scratch
+# folder, which every build empties at start, so a cold build compiles everything.
+# SNIPPETS_JAX_CACHE=0 switches it off.
+JAX_CACHE = "jax-cache"
+JAX_CACHE_ENV = {
+    "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0",  # every computation, however quick
+    "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES": "0",
+    # a size limit makes JAX lock the folder around each read and write (two snippets at
+    # once would otherwise read an entry the other is still writing)
+    "JAX_COMPILATION_CACHE_MAX_SIZE": str(4 << 30),
 }
 # A backend pinned outside the lock file (PyTorch's CPU build comes from its own index):
 # that file is part of the backend's cache key, and of no other backend's.
@@ -181,6 +197,7 @@ class Project:
     isolate: bool = True  # namespaces where the OS allows (False: the fallback everywhere)
     # The Keras backends this build runs, the primary first (from_env: every installed one)
     backends: tuple[str, ...] = BACKENDS[:1]
+    jax_cache: bool = True  # the JAX runs of a build share a compilation cache (JAX_CACHE)
 
     def __post_init__(self):
         self.root = Path(self.root).resolve()
@@ -189,6 +206,7 @@ class Project:
         self.lock_file = Path(self.lock_file or self.root / "requirements.txt")
         self.style_file = Path(self.style_file or self.snippets_dir / "site.mplstyle")
         self._workers: dict[str, Worker] = {}  # one per backend, during run()
+        self._jax_cache: Path | None = None  # the build's JAX compilation cache, during run()
         unknown = [name for name in self.backends if name not in BACKENDS]
         if unknown or not self.backends:
             raise RunnerError(f"unknown Keras backend(s) {', '.join(unknown) or '(none)'} "
@@ -203,6 +221,7 @@ class Project:
         output_dir = output_dir or os.environ.get("SNIPPETS_OUTPUT_DIR") or None
         options.setdefault("warm", os.environ.get("SNIPPETS_WARM", "1") != "0")
         options.setdefault("isolate", os.environ.get("SNIPPETS_SANDBOX", "1") != "0")
+        options.setdefault("jax_cache", os.environ.get("SNIPPETS_JAX_CACHE", "1") != "0")
         if os.environ.get("SNIPPETS_BACKENDS"):  # comma-separated, the primary first
             options.setdefault("backends", tuple(
                 name.strip() for name in os.environ["SNIPPETS_BACKENDS"].split(",")
@@ -386,6 +405,10 @@ class Project:
         env.update(self.fixed_env(backend or self.backends[0]),
                    MPLCONFIGDIR=str(self.mpl_config_dir()), KERAS_HOME=str(keras_home),
                    PYTHONPATH=str(self.snippets_dir / SHARED))  # after the chapter folder
+        env.pop("JAX_COMPILATION_CACHE_DIR", None)
+        # during a build (run() made the folder); not in fixed_env: not part of the key
+        if (backend or self.backends[0]) == "jax" and self._jax_cache:
+            env.update(JAX_CACHE_ENV, JAX_COMPILATION_CACHE_DIR=str(self._jax_cache))
         return env
 
     # ---- running -----------------------------------------------------------------------
@@ -577,7 +600,9 @@ class Project:
             "snippet": str(path), "outdir": str(outdir), "rundir": str(run_dir),
             "source": str(source) if source else None,
             "timeout": timeout, "warm": self.warm, "isolate": self.isolate,
-            "writable": [str(outdir), str(run_dir), env["MPLCONFIGDIR"], env["KERAS_HOME"]],
+            "writable": [str(outdir), str(run_dir), env["MPLCONFIGDIR"], env["KERAS_HOME"]]
+                        + ([env["JAX_COMPILATION_CACHE_DIR"]]
+                           if env.get("JAX_COMPILATION_CACHE_DIR") else []),
             "protect": [str(self.root), str(self.snippets_dir)],
         }
         shared = self._workers.get(backend)
@@ -728,6 +753,9 @@ class Project:
         workers = max(1, min(self.jobs, len(units)))
         with self.locked():
             self.sweep()
+            if self.jax_cache and "jax" in self.backends:  # empty: a build starts cold
+                self._jax_cache = self.scratch() / JAX_CACHE
+                self._jax_cache.mkdir(parents=True)
             envs = {name: self.child_env(name) for name in self.backends}
             to_run = [name for name in self.backends
                       if any(b == name and (force or not self.looks_cached(p, name))
@@ -751,6 +779,9 @@ class Project:
                              "sandbox": self.sandbox, "backends": self.worker_facts}
                     write_atomic(self.output_dir / "worker.json", json.dumps(facts, indent=1))
                 self._workers = {}
+                if self._jax_cache:
+                    shutil.rmtree(self._jax_cache, ignore_errors=True)
+                    self._jax_cache = None
             if not only:
                 self.prune({self.snippet_id(p) for p in snippets},
                            {(self.snippet_id(p), b) for p, b in units})

@@ -131,6 +131,48 @@ def test_a_failure_names_the_backend(tmp_path):
     assert project.outputs("ch/01_only_tf").text() == "fine\n"  # TensorFlow's run is kept
 
 
+JAX_PROBE = """
+import os
+
+cache = os.environ.get("JAX_COMPILATION_CACHE_DIR")
+entries = (len([name for name in os.listdir(cache) if name.endswith("-cache")])
+           if cache else None)
+"""
+JAX_SUM = """
+import jax
+import jax.numpy as jnp
+
+total = float(jax.jit(lambda x: jnp.sin(x) * 2 + 1)(jnp.arange(5.0)).sum())
+print(total)
+"""
+
+
+def test_the_jax_runs_of_a_build_share_a_compilation_cache_outside_the_key(tmp_path):
+    """JAX_CACHE: a build's JAX runs share one compilation cache, which starts empty in
+    every build (so a cold build compiles everything) and is gone after it; it is not part
+    of the key, and the outputs are the same bytes without it."""
+    from runner.engine import JAX_CACHE
+
+    snippets = {"ch/01_probe.py": JAX_PROBE, "ch/02_sum.py": JAX_SUM,
+                "ch/03_sum_again.py": JAX_SUM, "ch/04_probe.py": JAX_PROBE}
+    shared = project_with(tmp_path / "shared", snippets, backends=("jax",), jobs=1,
+                          preload=("jax", "keras"))
+    alone = project_with(tmp_path / "alone", snippets, backends=("jax",), jobs=1,
+                         preload=("jax", "keras"), jax_cache=False)
+    for _ in range(2):  # the second build starts from an empty cache again
+        results = shared.run(force=True)
+        assert shared.outputs("ch/01_probe").values["entries"] == 0
+        assert shared.outputs("ch/04_probe").values["entries"] >= 1  # the sum, compiled
+        assert not (shared.scratch() / JAX_CACHE).exists()
+    assert "JAX_COMPILATION_CACHE_DIR" not in shared.fixed_env("jax")
+    others = alone.run()
+    assert alone.outputs("ch/04_probe").values["entries"] is None
+    assert [r.key for r in results] == [r.key for r in others]
+    for snippet_id in ("ch/02_sum", "ch/03_sum_again"):
+        assert shared.outputs(snippet_id).text() == alone.outputs(snippet_id).text()
+        assert shared.outputs(snippet_id).values == alone.outputs(snippet_id).values
+
+
 REPRESENTATIVE = [
     "kernel_regularizers/01_penalty_formulas",  # values and sections, no training
     "kernel_regularizers/02_gradients",  # gradients of penalties (each backend's autodiff)

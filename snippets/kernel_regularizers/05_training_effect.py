@@ -6,7 +6,7 @@ training rows) makes an unregularized network overfit. The snippet records
 training and validation curves, a histogram of first-layer weights, final
 metrics, weight norms and counts of (near-)zeros.
 """
-# runner: backends=tensorflow  # tf.data validation input
+# runner: backends=tensorflow  # tf.data validation (NumPy: +56% time on TF)
 
 import numpy as np
 import keras

@@ -5,7 +5,7 @@ for training with a fifth of those labels deliberately wrong, the rest for
 validation with correct labels. Model A is big enough to learn every training
 label, wrong ones included; Model B is not.
 """
-# runner: backends=tensorflow  # tf.data validation input
+# runner: backends=tensorflow  # tf.data validation (NumPy: +42% time on TF)
 
 import numpy as np
 import keras

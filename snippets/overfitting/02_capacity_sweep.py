@@ -3,12 +3,10 @@
 One hidden layer of 2 to 512 units, trained on the same 200 noisy digits as the
 two-model example; training and validation error for each width.
 """
-# runner: backends=tensorflow  # tf.data input
 
 import numpy as np
 import keras
 import matplotlib.pyplot as plt
-import tensorflow as tf
 from keras import layers
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
@@ -30,12 +28,16 @@ y_noisy = y_train.copy()
 # never the true label
 y_noisy[wrong] = (y_noisy[wrong] + rng.integers(1, 10, size=len(wrong))) % 10
 
+# one batch order, the same for every width
+shuffler = np.random.default_rng(0)
+order = np.concatenate([shuffler.permutation(n_train) for _ in range(80)])
+x_order, y_order = x_train[order], y_noisy[order]
 steps = -(-n_train // 32)  # batches per epoch
 # --8<-- [end:data]
 
 # --8<-- [start:sweep]
 def train_width(units, epochs=40):
-    # the same initial weights and batch order for every width
+    # the same initial weights for every width
     keras.utils.set_random_seed(0)
     model = keras.Sequential([
         keras.Input(shape=(64,)),
@@ -46,11 +48,11 @@ def train_width(units, epochs=40):
         optimizer=keras.optimizers.Adam(2e-3),
         loss="sparse_categorical_crossentropy",
     )
-    data = tf.data.Dataset.from_tensor_slices((x_train, y_noisy)).shuffle(
-        n_train, seed=0
-    )
     model.fit(
-        data.batch(32).repeat(),
+        x_order,
+        y_order,
+        batch_size=32,
+        shuffle=False,
         steps_per_epoch=steps,
         epochs=epochs,
         verbose=0,

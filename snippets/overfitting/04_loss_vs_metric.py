@@ -4,7 +4,7 @@ penalty.
 The noisy-digits task of the two-model example, with an L2 kernel penalty on
 the hidden layer and the cross-entropy compiled a second time as a metric.
 """
-# runner: backends=tensorflow  # tf.data validation input
+# runner: backends=tensorflow  # tf.data validation (NumPy: +54% time on TF)
 
 import numpy as np
 import keras

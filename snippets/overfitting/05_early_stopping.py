@@ -4,12 +4,10 @@ it restores.
 Model A of the two-model example (2 x 512 units, noisy digits) with
 `EarlyStopping(patience=10, restore_best_weights=True)`.
 """
-# runner: backends=tensorflow  # tf.data validation input
 
 import numpy as np
 import keras
 import matplotlib.pyplot as plt
-import tensorflow as tf
 from keras import layers
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
@@ -35,7 +33,6 @@ y_noisy[wrong] = (y_noisy[wrong] + rng.integers(1, 10, size=len(wrong))) % 10
 shuffler = np.random.default_rng(0)
 order = np.concatenate([shuffler.permutation(n_train) for _ in range(80)])
 x_order, y_order = x_train[order], y_noisy[order]
-val_data = tf.data.Dataset.from_tensors((x_val, y_val)).repeat()
 steps = -(-n_train // 32)  # batches per epoch
 # --8<-- [end:data]
 
@@ -64,8 +61,8 @@ history = model.fit(
     steps_per_epoch=steps,
     epochs=max_epochs,
     callbacks=[stopper],
-    validation_data=val_data,
-    validation_steps=1,
+    validation_data=(x_val, y_val),
+    validation_batch_size=len(x_val),  # one batch
     verbose=0,
 )
 # --8<-- [end:callback]

@@ -4,7 +4,7 @@ to Model A.
 First the mechanics on a tensor of ones, then Model A of the two-model example
 with `Dropout(0.5)` after each hidden layer, on the same noisy digits.
 """
-# runner: backends=tensorflow  # tf.data validation input
+# runner: backends=tensorflow  # tf.data validation (NumPy: +87% time on TF)
 
 import numpy as np
 import keras

@@ -6,7 +6,7 @@ Model A on the noisy digits, trained once for the full run; the callback's rule
 replayed on the recorded validation losses for every patience, and checked
 against the real callback for one of them.
 """
-# runner: backends=tensorflow  # tf.data validation input
+# runner: backends=tensorflow  # tf.data validation (NumPy: +90% time on TF)
 
 import numpy as np
 import keras

@@ -18,3 +18,11 @@ def output(outputs, chapter):
 @pytest.fixture(scope="module")
 def values(output):
     return lambda name: output(name).values
+
+
+@pytest.fixture(scope="module")
+def runs(outputs, chapter):
+    """`runs(name)`: a snippet's last good run on each backend it runs on, the shown one first
+    (each backend draws other initial weights from the same seed: a claim the page makes from
+    a training run should hold on each)."""
+    return lambda name: outputs.project.backends_of(f"{chapter}/{name}")

@@ -2,6 +2,8 @@
 
 import pytest
 
+from runner.engine import installed_backends
+
 
 def test_custom_loop_needs_model_losses(values):
     v = values("01_custom_loop")
@@ -31,16 +33,20 @@ def test_val_loss_contains_the_penalty(values):
     assert v["last"]["loss"] > v["last"]["mse"]
 
 
-def test_exact_zeros_only_after_thresholding(values):
-    v = values("04_exact_zeros")
-    r = v["results"]
-    assert v["exact_zeros_after_training"] == 0 and r["0"]["zeros"] == 0
-    assert r["1e-3"]["zeros"] > 0.3 * 3840
-    assert r["1e-3"]["val_acc"] >= r["0"]["val_acc"] - 0.005
-    assert r["1e-1"]["zeros"] > r["1e-3"]["zeros"]
+def test_exact_zeros_only_after_thresholding(values, runs):
+    assert len(runs("04_exact_zeros")) == len(installed_backends())
+    for backend, run in runs("04_exact_zeros").items():
+        v = run.values
+        r = v["results"]
+        assert v["exact_zeros_after_training"] == 0 and r["0"]["zeros"] == 0, backend
+        assert r["1e-3"]["zeros"] > 0.3 * 3840, backend
+        assert r["1e-3"]["val_acc"] >= r["0"]["val_acc"] - 0.005, backend
+        assert r["1e-1"]["zeros"] > r["1e-3"]["zeros"], backend
+        # "element-wise L1 zeroes weights, not inputs": no input unused at any threshold
+        assert all(row["unused_inputs"] == 0 for row in r.values()), backend
+    # pruning the most costs some accuracy on TensorFlow (the page does not claim it)
+    r = values("04_exact_zeros")["results"]
     assert r["1e-1"]["val_acc"] <= r["1e-3"]["val_acc"]
-    # "element-wise L1 zeroes weights, not inputs": no input unused at any threshold
-    assert all(row["unused_inputs"] == 0 for row in r.values())
 
 
 def test_saving_outcomes(values):
@@ -81,11 +87,13 @@ def test_mixed_precision_failure_and_fix(values):
     assert all(loss == loss and loss < 1e3 for loss in v["fixed_losses"])  # finite
 
 
-def test_constraint_versus_regularizer(values):
-    s = values("10_constraint_vs_regularizer")["summary"]
-    assert s["constraint"]["norm"] == pytest.approx(1.0, abs=1e-3)
-    assert s["constraint"]["penalties"] == 0 and s["regularizer"]["penalties"] == 1
-    assert s["constraint"]["norm"] < s["regularizer"]["norm"] < s["none"]["norm"]
+def test_constraint_versus_regularizer(runs):
+    assert len(runs("10_constraint_vs_regularizer")) == len(installed_backends())
+    for backend, run in runs("10_constraint_vs_regularizer").items():
+        s = run.values["summary"]
+        assert s["constraint"]["norm"] == pytest.approx(1.0, abs=1e-3), backend
+        assert s["constraint"]["penalties"] == 0 and s["regularizer"]["penalties"] == 1
+        assert s["constraint"]["norm"] < s["regularizer"]["norm"] < s["none"]["norm"], backend
 
 
 # Exercises

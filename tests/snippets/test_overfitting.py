@@ -5,6 +5,8 @@ import re
 import numpy as np
 import pytest
 
+from runner.engine import installed_backends
+
 
 def test_model_a_memorises_model_b_generalises(values):
     v = values("01_two_models")
@@ -22,27 +24,33 @@ def test_model_a_memorises_model_b_generalises(values):
     assert history[-1] > min(history) + 0.1
 
 
-def test_capacity_sweep(values):
-    v = values("02_capacity_sweep")
-    sweep = v["by_width"]
-    widths = [str(w) for w in v["widths"]]
-    train = [sweep[w]["train_error"] for w in widths]
-    val = [sweep[w]["val_error"] for w in widths]
-    assert train[0] > 0.5 and val[0] > 0.5  # underfitting
-    assert train == sorted(train, reverse=True)  # training error keeps falling
-    assert str(v["best_width"]) not in (widths[0], widths[-1])  # a U shape
-    assert sweep["512"]["train_error"] < v["noise"]
-    assert sweep["512"]["val_error"] > sweep[str(v["best_width"])]["val_error"]
+def test_capacity_sweep(runs):
+    assert len(runs("02_capacity_sweep")) == len(installed_backends())
+    for backend, run in runs("02_capacity_sweep").items():
+        v = run.values
+        sweep = v["by_width"]
+        widths = [str(w) for w in v["widths"]]
+        train = [sweep[w]["train_error"] for w in widths]
+        val = [sweep[w]["val_error"] for w in widths]
+        assert train[0] > 0.5 and val[0] > 0.5, backend  # underfitting
+        assert train == sorted(train, reverse=True), backend  # training error keeps falling
+        assert str(v["best_width"]) not in (widths[0], widths[-1]), backend  # a U shape
+        assert sweep["512"]["train_error"] < v["noise"], backend
+        assert sweep["512"]["val_error"] > sweep[str(v["best_width"])]["val_error"], backend
 
 
-def test_size_sweep(values):
-    v = values("03_size_sweep")
-    sweep = v["by_size"]
-    val = [sweep[str(n)]["val_error"] for n in v["sizes"]]
-    assert val == sorted(val, reverse=True)  # more data, lower validation error
-    assert sweep["50"]["train_error"] < 0.05  # memorises everything
-    assert sweep["800"]["train_error"] > sweep["50"]["train_error"]
-    assert sweep["800"]["val_error"] < sweep["50"]["val_error"] / 2
+def test_size_sweep(runs):
+    assert len(runs("03_size_sweep")) == len(installed_backends())
+    for backend, run in runs("03_size_sweep").items():
+        v = run.values
+        sweep = v["by_size"]
+        val = [sweep[str(n)]["val_error"] for n in v["sizes"]]
+        train = [sweep[str(n)]["train_error"] for n in v["sizes"]]
+        assert val == sorted(val, reverse=True), backend  # more data, lower validation error
+        assert train == sorted(train), backend  # "training error rises" (the figure's text)
+        assert sweep["50"]["train_error"] < 0.05, backend  # memorises everything
+        assert sweep["800"]["train_error"] > sweep["50"]["train_error"], backend
+        assert sweep["800"]["val_error"] < sweep["50"]["val_error"] / 2, backend
 
 
 def test_loss_contains_the_penalty_metric_does_not(values):
@@ -52,12 +60,16 @@ def test_loss_contains_the_penalty_metric_does_not(values):
     assert 0 < v["penalty_share"] < 1
 
 
-def test_early_stopping(values):
+def test_early_stopping(values, runs):
+    assert len(runs("05_early_stopping")) == len(installed_backends())
+    for backend, run in runs("05_early_stopping").items():
+        v = run.values
+        assert v["monitor"] == "val_loss", backend
+        assert v["epochs_run"] < v["max_epochs"], backend
+        assert v["epochs_run"] == v["best_epoch"] + 10, backend  # patience after the best
+        assert v["restored_val_acc"] > v["last_epoch_val_acc"], backend
+    # 01_two_models runs on TensorFlow only (its tf.data validation input)
     v = values("05_early_stopping")
-    assert v["monitor"] == "val_loss"
-    assert v["epochs_run"] < v["max_epochs"]
-    assert v["epochs_run"] == v["best_epoch"] + 10  # patience after the best epoch
-    assert v["restored_val_acc"] > v["last_epoch_val_acc"]
     assert v["restored_val_acc"] > values("01_two_models")["a"]["val_acc"]
 
 
@@ -154,14 +166,17 @@ def test_exercise_correct_labels_are_learned_before_wrong_ones(values):
     assert wrong[-1] > 0.9  # by the end the wrong labels are memorised too
 
 
-def test_exercise_model_a_fits_random_labels_and_learns_nothing_general(values):
-    v = values("23_exercise_random_labels")
-    assert v["train_acc"] == 1.0  # every random label memorised
-    assert v["first_perfect"] is not None and v["first_perfect"] <= v["epochs"]
-    assert v["curve"][v["first_perfect"] - 1] == 1.0
-    assert v["curve"][0] < 0.3  # it starts at chance
-    assert v["val_acc"] < 0.25  # near chance (0.1) on the true validation labels
-    assert v["agree_by_chance"] < 0.2  # the random labels are not the true ones in disguise
+def test_exercise_model_a_fits_random_labels_and_learns_nothing_general(runs):
+    assert len(runs("23_exercise_random_labels")) == len(installed_backends())
+    for backend, run in runs("23_exercise_random_labels").items():
+        v = run.values
+        assert v["train_acc"] == 1.0, backend  # every random label memorised
+        assert v["first_perfect"] is not None and v["first_perfect"] <= v["epochs"], backend
+        assert v["curve"][v["first_perfect"] - 1] == 1.0, backend
+        assert v["curve"][0] < 0.3, backend  # it starts at chance
+        assert v["val_acc"] < 0.25, backend  # near chance (0.1) on the true validation labels
+        # the random labels are not the true ones in disguise
+        assert v["agree_by_chance"] < 0.2, backend
 
 
 def test_early_stopping_is_close_to_l2_with_factor_one_over_2_t_eta(values):
