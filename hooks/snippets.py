@@ -13,7 +13,9 @@ The work is done by the `runner` package (which knows nothing of MkDocs); this f
   mark and operator in a span of its own; those spans are unwrapped, so punctuation and
   operators take the plain code colour instead of a lighter grey (names and whitespace had
   it already). That halves a chapter's elements (in-practice: 5,457 to 2,960), which is
-  what the browser styles and lays out on a phone.
+  what the browser styles and lays out on a phone. Neighbouring tokens of one Material
+  colour group become one span (notebook pages, coloured per token, aside),
+- gives a glossary term its hover definition at its first use in each section only.
 """
 
 from __future__ import annotations
