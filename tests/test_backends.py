@@ -173,6 +173,18 @@ def test_the_jax_runs_of_a_build_share_a_compilation_cache_outside_the_key(tmp_p
         assert shared.outputs(snippet_id).values == alone.outputs(snippet_id).values
 
 
+def test_a_backends_worker_imports_its_module_before_tensorflow_and_keras():
+    from runner.engine import PRELOAD, preload_for
+
+    assert preload_for(PRELOAD, "tensorflow") == PRELOAD
+    assert preload_for(PRELOAD, None) == PRELOAD
+    for backend in ("jax", "torch"):
+        modules = preload_for(PRELOAD, backend)
+        assert modules[:4] == ("numpy", backend, "tensorflow", "keras")
+        assert modules[4:] == PRELOAD[3:]
+    assert preload_for(("numpy", "keras"), "jax") == ("numpy", "keras")  # no TensorFlow asked
+
+
 REPRESENTATIVE = [
     "kernel_regularizers/01_penalty_formulas",  # values and sections, no training
     "kernel_regularizers/02_gradients",  # gradients of penalties (each backend's autodiff)
@@ -184,7 +196,9 @@ REPRESENTATIVE = [
 @pytest.mark.parametrize("backend", ["jax", "torch"])
 def test_warm_outputs_equal_fresh_interpreter_outputs(tmp_path, backend):
     """A backend's warm worker is left with one thread after its imports (so it forks), and
-    a snippet forked from it writes the same bytes as one started in a fresh interpreter."""
+    a snippet forked from it writes the same bytes as one started in a fresh interpreter.
+    It imports TensorFlow too, after its own module: `keras.utils.set_random_seed` imports
+    TensorFlow on every backend, and each snippet would otherwise pay for that import."""
     from runner.engine import Project
 
     if backend not in installed_backends():
@@ -195,7 +209,8 @@ def test_warm_outputs_equal_fresh_interpreter_outputs(tmp_path, backend):
     fresh.run(only=REPRESENTATIVE, force=True)
     assert warm.worker_facts[backend]["warm"], warm.worker_facts[backend].get("why")
     assert backend in warm.worker_facts[backend]["modules"]
-    assert "tensorflow" not in warm.worker_facts[backend]["modules"]
+    modules = warm.worker_facts[backend]["modules"]
+    assert modules.index(backend) < modules.index("tensorflow") < modules.index("keras")
     assert differences(warm, fresh, REPRESENTATIVE) == []
     assert [r["warm"] for r in warm.runs()] == [True] * 3
     assert [r["warm"] for r in fresh.runs()] == [False] * 3
