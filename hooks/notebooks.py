@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from runner import background  # noqa: E402
 from runner.chapters import chapters_in  # noqa: E402
 from runner.engine import Project  # noqa: E402
 from runner.notebooks import build_all  # noqa: E402
@@ -45,7 +46,10 @@ def on_config(config):
 
 def on_pre_build(config):
     try:
-        build_all(Project.from_env(ROOT), ROOT / "docs" / "notebooks", with_outputs=True)
+        project = Project.from_env(ROOT)
+        # while `mkdocs serve` runs snippets in the background, without outputs for now
+        build_all(project, ROOT / "docs" / "notebooks",
+                  with_outputs=not background.pending(project))
     except Exception as error:  # a page or snippet the generator cannot read
         raise PluginError(f"notebook generation failed: {type(error).__name__}: {error}") from None
 

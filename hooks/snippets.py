@@ -1,7 +1,10 @@
 """MkDocs hook: run the snippets before each build and wire their outputs into the site.
 
 The work is done by the `runner` package (which knows nothing of MkDocs); this file only:
-- runs it in `on_pre_build` (set SNIPPETS_EXECUTE=0 to reuse the outputs as they are),
+- runs it in `on_pre_build` (set SNIPPETS_EXECUTE=0 to reuse the outputs as they are);
+  under `mkdocs serve` it runs it in the background instead and serves the pages at once,
+  a snippet that has not run yet shown as pending until its run lands (runner/background.py;
+  SNIPPETS_SERVE_WAIT=1 waits as `mkdocs build` does),
 - publishes what the runner says the site serves (figures, snippet files as readers see
   them) and the "Execution times" page,
 - renders each page through its page model (references checked, values injected), then
@@ -36,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from runner import background  # noqa: E402
 from runner.engine import Project, RunnerError  # noqa: E402
 from runner.page import Checker, Page, PageError, render  # noqa: E402
 from runner.report import execution_times  # noqa: E402
@@ -69,6 +73,19 @@ log = logging.getLogger("mkdocs.hooks.snippets")
 state: dict = {}
 
 
+def on_startup(command, dirty):
+    background.serving = command == "serve" and os.environ.get("SNIPPETS_SERVE_WAIT") != "1"
+
+
+def on_serve(server, config, builder):
+    server.watch(str(background.signal_file(state["project"])))  # touched as runs land
+    return server
+
+
+def on_shutdown():
+    background.stop()
+
+
 def on_config(config):
     project = Project.from_env(ROOT)
     state["project"] = project
@@ -100,10 +117,33 @@ def on_pre_build(config):
             log.warning("execution is off and these snippets' outputs are missing or "
                         "out of date: %s", ", ".join(stale))
         return
+    if background.serving:
+        serve_in_background(project)
+        return
     try:
         project.run()
     except RunnerError as error:
         raise PluginError(str(error)) from None
+
+
+def serve_in_background(project: Project):
+    """`mkdocs serve`: start the runner behind the server if snippets are out of date and
+    build the pages from what is there; a failed background run fails the build (the server
+    keeps the last good pages) until one of the failing snippets' inputs changes."""
+    stale = project.stale()
+    state["pending"] = frozenset()
+    if stale and background.start(project, stale) is None:
+        raise PluginError("the background run of the snippets failed (its log: "
+                          f"{background.last().log}); fix the snippet and save it:\n"
+                          f"{background.failure()}")
+    state["pending"] = background.pending(project)
+    if background.running():
+        missing = len(state["pending"])
+        log.info("snippets: %d out of date, running in the background (log: %s); %d without "
+                 "outputs yet are shown as pending, and the pages reload as runs land",
+                 len(stale), background.last().log, missing)
+    elif failed := background.failure():
+        raise PluginError(f"the background run of the snippets failed:\n{failed}")
 
 
 def on_files(files, config):
@@ -137,14 +177,23 @@ def on_page_markdown(markdown, page, config, files):
     if not page.file.src_uri.endswith(".md"):  # notebooks are rendered by mkdocs-jupyter
         return markdown
     name = f"docs/{page.file.src_uri}"
+    pending = state.get("pending", frozenset())
     try:
         parsed = Page.parse(markdown, name)
-        rendered = render(parsed, state["project"])
-        problems = leftovers(parsed, Checker(state["project"]))
+        rendered = render(parsed, state["project"], pending)
+        problems = leftovers(parsed, Checker(state["project"], pending))
     except (PageError, RunnerError) as error:
         raise PluginError(str(error)) from None
     if problems:
         raise PluginError("\n".join(problems))
+    waiting = sorted({m["id"] for _, m in parsed.values} | {
+        b.snippet_id for b in parsed.walk() if getattr(b, "snippet_id", None)} & pending)
+    if waiting:  # under the title: which of this page's snippets are still running
+        head, _, rest = rendered.partition("\n")
+        note = (f'!!! info "{len(waiting)} of this page\'s snippets are still running"\n    '
+                "Their outputs, numbers and figures show as pending until they have run; "
+                "the page reloads by itself.\n")
+        rendered = f"{head}\n\n{note}\n{rest}" if head.startswith("# ") else note + rendered
     return rendered
 
 

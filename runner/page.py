@@ -186,11 +186,31 @@ def classify(token, inner, lines: list[str], indent: str) -> list[Block]:
     return []
 
 
+PENDING_VALUE = "…"
+PENDING_JSON = "null"
+
+
+def pending_text(snippet_id: str) -> str:
+    return (f"(pending: this output appears when snippets/{snippet_id}.py has run; "
+            "the page reloads by itself)")
+
+
 @dataclass
 class Checker:
-    """Checks a page's references against a project's snippets and their outputs."""
+    """Checks a page's references against a project's snippets and their outputs.
+
+    `pending`: snippets that have not run yet while `mkdocs serve` runs them in the
+    background (runner/background.py); their outputs, values and figures are shown as
+    pending instead of being refused. Empty in every other build."""
 
     project: Project
+    pending: frozenset[str] = frozenset()
+
+    def waiting(self, snippet_id: str, backend: str | None = None) -> bool:
+        """A snippet of `pending` that still has no outputs (on the backend, else the
+        primary one)."""
+        return snippet_id in self.pending and not self.project.outputs(
+            snippet_id, backend).exists
 
     def include(self, item: Include) -> str | None:
         file = self.project.snippets_dir / (
@@ -198,6 +218,8 @@ class Checker:
         if not file.is_file():
             return f"included file {item.file!r} does not exist"
         if isinstance(item, Output):
+            if self.waiting(item.snippet_id):
+                return None
             texts = self.project.outputs(item.snippet_id).texts
             return None if Path(item.file).stem in texts else (
                 f"output '{Path(item.file).name}' was not produced by snippets/{item.snippet_id}.py"
@@ -213,6 +235,8 @@ class Checker:
             return f"figure {ref} has no alt text"
         if not (self.project.snippets_dir / f"{block.snippet_id}.py").is_file():
             return f"figure {ref} names snippet {source}, which does not exist"
+        if self.waiting(block.snippet_id):
+            return None
         shown = [name for name in figures if not name.endswith(PHONE)]
         if block.name not in shown:
             return (f"figure {block.name!r} was not produced by {source} "
@@ -226,6 +250,8 @@ class Checker:
         """The formatted value of a VALUE match; KeyError with the problem if there is none."""
         snippet_id, path, spec = match["id"], match["path"], match["spec"]
         outputs = self.project.outputs(snippet_id, match["backend"])
+        if self.waiting(snippet_id, match["backend"]):
+            return PENDING_JSON if spec == "json" else PENDING_VALUE
         if match["backend"] and not outputs.exists:
             known = ", ".join(self.project.backends_of(snippet_id)) or "none"
             raise KeyError(f"snippets/{snippet_id}.py has no outputs on backend "
@@ -275,7 +301,7 @@ class Checker:
         return VALUE.sub(self.value, text)
 
 
-def render(page: Page, project: Project) -> str:
+def render(page: Page, project: Project, pending: frozenset[str] = frozenset()) -> str:
     """Check every reference of the page and return its Markdown for the site: values
     substituted, outputs and whole files written in as readers see them (sections are
     left to pymdownx.snippets). Each shown section is tagged with its file and its place in
@@ -283,8 +309,9 @@ def render(page: Page, project: Project) -> str:
     the file runs before its first section), so that a copy button can copy set-up, earlier
     sections and the section itself (docs/javascripts/copy.js). Outputs are tagged as such.
     A "whole file" expander becomes a link to the copy of the file that the site serves,
-    instead of a second copy of the code in the page."""
-    checker = Checker(project)
+    instead of a second copy of the code in the page. Snippets of `pending` without outputs
+    (only while `mkdocs serve` runs them) get a pending note in place of each output."""
+    checker = Checker(project, pending)
     if problems := checker.problems(page):
         raise PageError("\n".join(problems))
     lines = [checker.fill(line) for line in page.text.split("\n")]  # a value may be lines
@@ -301,12 +328,16 @@ def render(page: Page, project: Project) -> str:
             indent = re.match(r"\s*", lines[start])[0]
             edits.append((start, skip_to, whole_file_links(block, project, indent)))
         elif isinstance(block, Include) and not block.section:
-            body = included_text(block, project).rstrip("\n").split("\n")
+            body = (pending_text(block.snippet_id) if isinstance(block, Output)
+                    and checker.waiting(block.snippet_id) else included_text(block, project)
+                    ).rstrip("\n").split("\n")
             edits.append((block.line - 1, block.line, [(block.indent + s).rstrip() for s in body]))
         elif isinstance(block, Figure):
             start = block.line - 1
             indent = re.match(r"\s*", lines[start])[0]
-            body = figure_markdown(block, numbers[id(block)], checker, project)
+            body = (figure_markdown(block, numbers[id(block)], checker, project)
+                    if not checker.waiting(block.snippet_id) else
+                    [f"*Figure {numbers[id(block)]}: {pending_text(block.snippet_id)}*"])
             edits.append((start, start + block.text.count("\n") + 1,
                           [(indent + s).rstrip() for s in body]))
         if isinstance(block, Output) and block.fenced:
