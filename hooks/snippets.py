@@ -41,7 +41,7 @@ if str(ROOT) not in sys.path:
 
 from runner import background  # noqa: E402
 from runner.engine import Project, RunnerError  # noqa: E402
-from runner.page import Checker, Page, PageError, render  # noqa: E402
+from runner.page import Checker, Page, PageError, render, with_pending_note  # noqa: E402
 from runner.report import execution_times  # noqa: E402
 
 TIMES_PAGE = "execution-times.md"
@@ -186,14 +186,7 @@ def on_page_markdown(markdown, page, config, files):
         raise PluginError(str(error)) from None
     if problems:
         raise PluginError("\n".join(problems))
-    waiting = sorted({m["id"] for _, m in parsed.values} | {
-        b.snippet_id for b in parsed.walk() if getattr(b, "snippet_id", None)} & pending)
-    if waiting:  # under the title: which of this page's snippets are still running
-        head, _, rest = rendered.partition("\n")
-        note = (f'!!! info "{len(waiting)} of this page\'s snippets are still running"\n    '
-                "Their outputs, numbers and figures show as pending until they have run; "
-                "the page reloads by itself.\n")
-        rendered = f"{head}\n\n{note}\n{rest}" if head.startswith("# ") else note + rendered
+    rendered = with_pending_note(rendered, parsed, pending)
     return rendered
 
 

@@ -357,6 +357,21 @@ def render(page: Page, project: Project, pending: frozenset[str] = frozenset()) 
     return "\n".join(lines)
 
 
+def with_pending_note(markdown: str, page: Page, pending: frozenset[str]) -> str:
+    """The rendered page with a note under its title if some of its snippets are pending
+    (`mkdocs serve` is running them in the background)."""
+    used = {match["id"] for _, match in page.values} | {
+        block.snippet_id for block in page.walk() if getattr(block, "snippet_id", None)}
+    waiting = used & pending
+    if not waiting:
+        return markdown
+    count = f"{len(waiting)} of this page's snippets {'is' if len(waiting) == 1 else 'are'}"
+    note = (f'!!! info "{count} still running"\n    Their outputs, numbers and figures show '
+            "as pending until they have run; the page reloads by itself.\n")
+    head, _, rest = markdown.partition("\n")
+    return f"{head}\n\n{note}\n{rest}" if head.startswith("# ") else f"{note}\n{markdown}"
+
+
 def provenance(block: Output, project: Project) -> str:
     """Which backends ran the snippet of an output, from their runs: "TensorFlow 2.21.0",
     "TensorFlow 2.21.0 and JAX 0.10.2 print the same" or "...: JAX 0.10.2 prints it

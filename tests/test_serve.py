@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from runner import background
-from runner.page import PENDING_VALUE, Page, PageError, render
+from runner.page import PENDING_VALUE, Page, PageError, render, with_pending_note
 from tests.test_runner import project_with
 
 pytestmark = pytest.mark.recorded  # tests/records.py
@@ -56,10 +56,14 @@ def test_a_snippet_that_has_not_run_is_pending_only_where_allowed(tmp_path):
     assert f"The total is {PENDING_VALUE}." in pending
     assert "(pending: this output appears when snippets/ch/01_sum.py has run" in pending
     assert "*Figure 1: (pending:" in pending and "line.svg" not in pending
+    noted = with_pending_note(pending, page, frozenset({"ch/01_sum", "other/01_x"}))
+    assert noted.startswith('# Chapter\n\n!!! info "1 of this page\'s snippets is still running"')
+    assert with_pending_note(pending, page, frozenset({"other/01_x"})) == pending
     project.run()
     done = render(page, project, frozenset({"ch/01_sum"}))  # ran meanwhile: shown
     assert done == render(page, project)
     assert "The total is 42." in done and "total = 42" in done and "line.svg" in done
+    assert with_pending_note(done, page, frozenset()) == done
 
 
 def test_a_failed_background_run_is_not_repeated_until_its_inputs_change(tmp_path,
