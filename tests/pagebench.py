@@ -143,6 +143,9 @@ def measure(site: Path, binary: str | None, runs: int, only=()) -> list[dict]:
                 row.update({f"lh_{key}": statistics.median(r[key] for r in good)
                             if isinstance(good[0][key], int | float) else good[0][key]
                             for key in good[0]})
+                scores = [r["performance"] for r in good if r["performance"] is not None]
+                if len(scores) > 1:  # Lighthouse varies by several points between runs
+                    row["lh_performance_range"] = f"{min(scores)}-{max(scores)}"
             rows.append(row)
     finally:
         server.shutdown()
