@@ -129,7 +129,8 @@ def on_pre_build(config):
 def serve_in_background(project: Project):
     """`mkdocs serve`: start the runner behind the server if snippets are out of date and
     build the pages from what is there; a failed background run fails the build (the server
-    keeps the last good pages) until one of the failing snippets' inputs changes."""
+    keeps the last good pages) until one of the failing snippets' inputs changes (nothing
+    out of date, as after undoing the edit that broke a snippet: nothing fails)."""
     stale = project.stale()
     state["pending"] = frozenset()
     if stale and background.start(project, stale) is None:
@@ -142,8 +143,6 @@ def serve_in_background(project: Project):
         log.info("snippets: %d out of date, running in the background (log: %s); %d without "
                  "outputs yet are shown as pending, and the pages reload as runs land",
                  len(stale), background.last().log, missing)
-    elif failed := background.failure():
-        raise PluginError(f"the background run of the snippets failed:\n{failed}")
 
 
 def on_files(files, config):
