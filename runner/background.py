@@ -32,7 +32,7 @@ from runner.engine import RUNNER_DIR, Project
 
 REFRESH = float(os.environ.get("SNIPPETS_SERVE_REFRESH", "30"))  # seconds between rebuilds
 POLL = 1.0
-SIGNAL = "serve-progress"  # in the output folder's scratch area's parent: build/
+SIGNAL = "serve-progress"  # beside the output folder (build/ by default)
 serving = False  # set by hooks/snippets.py when the command is `mkdocs serve`
 
 
@@ -41,7 +41,6 @@ class Run:
     process: subprocess.Popen
     signal: Path
     log: Path
-    stale: tuple[str, ...]  # what was out of date when it started
     started: float = field(default_factory=time.monotonic)
     returncode: int | None = None
 
@@ -111,7 +110,7 @@ def start(project: Project, stale: list[str]) -> Run | None:
             [sys.executable, "-m", "runner", "--root", str(project.root)],
             cwd=RUNNER_DIR.parent, env=env, stdout=out, stderr=subprocess.STDOUT)
         out.close()
-        _run = Run(process, signal, log, tuple(stale))
+        _run = Run(process, signal, log)
         _failed = None
         threading.Thread(target=_follow, args=(project, _run), daemon=True).start()
         return _run
