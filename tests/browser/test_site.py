@@ -128,6 +128,69 @@ def test_dark_mode_keeps_figures_legible_and_passes_axe(visit, path, artifacts):
     p.screenshot(path=str(artifacts / "screenshots" / f"{slug(path)}-dark.png"))
 
 
+# Records, from before the page's first script, the changes that cost the whole page a style
+# recalculation at start-up (overrides/main.html explains each): the mark Material puts on
+# <body> while it switches palettes, and a <meta name="color-scheme"> added to the document.
+RECORD_RESTYLES = """
+window.restyles = [];
+new MutationObserver((records) => records.forEach((record) => {
+  if (record.type === "attributes") {
+    const name = record.attributeName;
+    restyles.push(`body ${name}=${record.target.getAttribute(name)}`);
+  } else record.addedNodes.forEach((node) => {
+    if (node.nodeName === "META" && node.getAttribute("name") === "color-scheme") {
+      restyles.push("meta color-scheme");
+    }
+  });
+})).observe(document, {subtree: true, childList: true, attributes: true,
+                       attributeFilter: ["data-md-color-switching"]});
+"""
+SWITCH = ["body data-md-color-switching=", "body data-md-color-switching=null"]
+
+
+def palette_state(page):
+    return page.evaluate("""() => ({
+        scheme: document.body.dataset.mdColorScheme,
+        root: getComputedStyle(document.documentElement).colorScheme,
+        classes: document.documentElement.className,
+        restyles: window.restyles.splice(0)})""")
+
+
+@pytest.mark.parametrize("system", ["light", "dark"])
+def test_theme_starts_without_whole_page_restyles_and_palettes_still_switch(
+        browser, base_url, system):
+    """overrides/main.html: at load, no switching mark and no colour-scheme element (each
+    re-styles every element), <html> already has the classes the theme adds; switching the
+    palette still marks <body> while it switches, and the page's colour scheme follows."""
+    context = browser.new_context(color_scheme=system)
+    try:
+        context.add_init_script(RECORD_RESTYLES)
+        page = context.new_page()
+        page.goto(f"{base_url}/kernel-regularizers/", wait_until="networkidle")
+        page.wait_for_timeout(300)  # the theme removes its mark 100 ms after a switch
+        first = {"light": ("default", "light"), "dark": ("slate", "dark")}[system]
+        state = palette_state(page)
+        assert (state["scheme"], state["root"]) == first, state
+        assert state["classes"].split() == ["js", "js-focus-visible"], state
+        # a first visit on a dark system really switches (light is <body>'s default)
+        assert state["restyles"] == (SWITCH if system == "dark" else []), state
+
+        page.locator("label.md-header__button[for^='__palette']:visible").first.click()
+        page.wait_for_timeout(300)
+        state = palette_state(page)
+        other = {"light": ("slate", "dark"), "dark": ("default", "light")}[system]
+        assert (state["scheme"], state["root"]) == other, state
+        assert state["restyles"] == SWITCH, state  # transitions off while it switched
+
+        page.reload(wait_until="networkidle")  # the stored palette is applied before paint
+        page.wait_for_timeout(300)
+        state = palette_state(page)
+        assert (state["scheme"], state["root"]) == other, state
+        assert state["restyles"] == [], state
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("path", [p for p in PAGES if not p.startswith("notebooks/")])
 def test_on_a_phone_the_page_fits_and_only_code_scrolls(visit, path):
     p = visit(path, viewport={"width": 375, "height": 800}).page
