@@ -124,6 +124,22 @@ def test_footer_gives_commit_and_build_date(site):
     assert re.search(r"from commit\s+(<a href=\"[^\"]+/commit/\w{40}\">\w{12}</a>|unknown)", html)
 
 
+def test_theme_scripts_are_deferred_after_the_start_up_guards(site):
+    """overrides/main.html: every page's theme and site scripts are deferred, in order, and
+    the inline guards that spare whole-page style recalculations come first."""
+    for page in site.rglob("*.html"):
+        html = page.read_text()
+        if "assets/javascripts/bundle." not in html:
+            continue  # redirects and the like
+        tail = html[html.index('<script id="__config"'):]
+        sources = re.findall(r"<script([^>]*) src=\"([^\"]+)\"", tail)
+        assert [Path(src).name.split(".")[0] for _, src in sources] == ["bundle", "a11y", "copy"]
+        assert all(" defer" in attributes for attributes, _ in sources), page
+        assert tail.index("data-md-color-switching") < tail.index("bundle."), page
+        head = html[:html.index("</head>")]
+        assert 'className = "js js-focus-visible"' in head, page
+
+
 def test_math_is_mathml_without_third_party_requests(site):
     html = (site / "kernel-regularizers" / "index.html").read_text()
     assert html.count("<math ") >= 10
