@@ -316,6 +316,7 @@ def render(page: Page, project: Project, pending: frozenset[str] = frozenset()) 
         raise PageError("\n".join(problems))
     lines = [checker.fill(line) for line in page.text.split("\n")]  # a value may be lines
     numbers = figure_numbers(page, project)
+    opening = opening_end(page.text)
     shown = shown_sections(page)
     edits: list[tuple[int, int, list[str]]] = []  # replace lines[start:end]
     set_up, skip_to = set(), -1
@@ -335,7 +336,8 @@ def render(page: Page, project: Project, pending: frozenset[str] = frozenset()) 
         elif isinstance(block, Figure):
             start = block.line - 1
             indent = re.match(r"\s*", lines[start])[0]
-            body = (figure_markdown(block, numbers[id(block)], checker, project)
+            body = (figure_markdown(block, numbers[id(block)], checker, project,
+                                    lazy=block.line >= opening)
                     if not checker.waiting(block.snippet_id) else
                     [f"*Figure {numbers[id(block)]}: {pending_text(block.snippet_id)}*"])
             edits.append((start, start + block.text.count("\n") + 1,
@@ -434,10 +436,26 @@ def svg_size(path: Path) -> tuple[int, int]:
     return round(float(found[1]) * 4 / 3), round(float(found[2]) * 4 / 3)
 
 
-def figure_markdown(block: Figure, number: str, checker: Checker, project: Project) -> list[str]:
+def opening_end(text: str) -> int:
+    """The line (1-based) of a page's first second-level heading, outside code fences: what
+    comes before it is the page's opening, where a reader lands. Past the end if none."""
+    fence = None
+    lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):
+        marker = re.match(r"\s*(`{3,}|~{3,})", line)
+        if marker and (fence is None or marker[1].startswith(fence)):
+            fence = None if fence else marker[1]
+        elif fence is None and line.startswith("## "):
+            return number
+    return len(lines) + 1
+
+
+def figure_markdown(block: Figure, number: str, checker: Checker, project: Project,
+                    lazy: bool = True) -> list[str]:
     """A figure as readers see it: numbered, captioned, its size given (no layout shift),
-    loaded lazily; with its phone layout if the runner made one, the stylesheet choosing
-    between the two by the width of the screen."""
+    loaded lazily (eagerly in the page's opening, where it is on screen at once and often the
+    largest thing painted); with its phone layout if the runner made one, the stylesheet
+    choosing between the two by the width of the screen."""
     figures = project.outputs(block.snippet_id).figures
     alt = checker.fill(block.alt).replace("[", "\\[").replace("]", "\\]")
     caption = html.escape(checker.fill(block.caption), quote=False)
@@ -447,11 +465,12 @@ def figure_markdown(block: Figure, number: str, checker: Checker, project: Proje
     variants = [(block.name, "figure-wide")]
     if f"{block.name}{PHONE}" in figures:
         variants.append((f"{block.name}{PHONE}", "figure-phone"))
+    loading = "lazy" if lazy else "eager"
     for name, css in variants:
         width, height = svg_size(figures[name])
         css = f".{css} " if len(variants) > 1 else ""
         lines.append(f"![{alt}](figures/{block.snippet_id}/{name}.svg){{ {css}"
-                     f'width="{width}" height="{height}" loading="lazy" }}')
+                     f'width="{width}" height="{height}" loading="{loading}" }}')
     lines += [f"<figcaption>Figure {number} — {caption}</figcaption>", "</figure>"]
     return lines
 

@@ -99,6 +99,11 @@ def test_figures_are_published_with_alt_text_size_and_caption(site):
         assert svg.is_file() and "<text" in svg.read_text()  # text as text
     captions = re.findall(r"<figcaption>(Figure [\d.]+) — ", html)
     assert captions == ["Figure 2.1", "Figure 2.2"]  # the second chapter's two figures
+    # the home page's figure stands in its opening, on screen at once: loaded eagerly
+    home = (site / "index.html").read_text()
+    loading = [dict(re.findall(r'(\w+)="([^"]*)"', tag)).get("loading")
+               for tag in re.findall(r"<img [^>]+>", home) if '.svg"' in tag]
+    assert loading == ["eager", "eager"], loading  # the figure and its phone layout
 
 
 def test_about_page_clones_the_real_repository(site):

@@ -101,18 +101,22 @@ def test_valid_includes_and_figures_pass(project):
 
 
 def test_figures_are_numbered_captioned_sized_lazy_with_a_phone_layout(project):
+    """Lazy, except in the page's opening (before its first "## " heading outside code)."""
     value = "{{ ch/01_demo:penalty }}"
-    text = (f'# T\n\n![A curve, {value}](figures/ch/01_demo/curves.svg "First.")\n'
-            "\nProse.\n\n"
+    text = (f'# T\n\n```md\n## not a heading\n```\n\n'
+            f'![A curve, {value}](figures/ch/01_demo/curves.svg "First.")\n'
+            "\nProse.\n\n## Section\n\n"
             f'!!! note "N"\n    ![Again](figures/ch/01_demo/curves.svg "Second, {value}.")\n')
-    rendered = render(project, text).split("\n")
+    rendered = render(project, text).split("\n")[4:]  # from the line of the first figure
     assert rendered[2] == '<figure class="figure" id="figure-1" markdown="span">'
     assert rendered[3] == ('![A curve, 1.0](figures/ch/01_demo/curves.svg){ .figure-wide '
-                           'width="614" height="461" loading="lazy" }')  # matplotlib's default
+                           'width="614" height="461" loading="eager" }')  # matplotlib's default
     assert rendered[4].startswith("![A curve, 1.0](figures/ch/01_demo/curves--phone.svg)"
                                   "{ .figure-phone width=\"346\" height=\"288\"")
     assert rendered[5:7] == ["<figcaption>Figure 1 — First.</figcaption>", "</figure>"]
     assert '    <figcaption>Figure 2 — Second, 1.0.</figcaption>' in rendered  # indented
+    second = [line for line in rendered if line.startswith("    ![Again]")]
+    assert len(second) == 2 and all('loading="lazy"' in line for line in second), second
 
 
 def test_chapter_figures_carry_the_chapter_number(tmp_path):

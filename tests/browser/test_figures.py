@@ -60,9 +60,14 @@ def test_figure_text_is_text_large_enough_and_numbered(visit, path, width):
     for index in range(figures.count()):
         figure = figures.nth(index)
         images = figure.locator("img")
+        # eager in the page's opening (before its first h2, on screen at once), else lazy
+        opening = figure.evaluate("""(f) => {
+            const h = document.querySelector("article h2");
+            return !h || Boolean(f.compareDocumentPosition(h) & Node.DOCUMENT_POSITION_FOLLOWING);
+        }""")
         for number in range(images.count()):
             image = images.nth(number)
-            assert image.get_attribute("loading") == "lazy"
+            assert image.get_attribute("loading") == ("eager" if opening else "lazy")
             assert int(image.get_attribute("width")) > 0 and int(image.get_attribute("height")) > 0
         shown = figure.locator("img:visible")
         assert shown.count() == 1, f"{path}: one rendering per figure at {width} px"
