@@ -19,6 +19,7 @@ import gzip
 import http.server
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -94,11 +95,15 @@ def lighthouse(binary: str, url: str) -> dict:
     audits, score = result["audits"], result["categories"]["performance"]["score"]
     if score is None:  # Lighthouse could not measure (e.g. the page did not load in time)
         return {"performance": None, "error": (result.get("runtimeError") or {}).get("code")}
+    browser = re.search(r"(?:Headless)?Chrome/[\d.]+", result["environment"]["hostUserAgent"])
     return {"performance": round(100 * score),
             "dom_elements": int(audits["dom-size"]["numericValue"]),
             "transfer_kb": round(audits["total-byte-weight"]["numericValue"] / 1024, 1),
+            "fcp_s": round(audits["first-contentful-paint"]["numericValue"] / 1000, 2),
             "lcp_s": round(audits["largest-contentful-paint"]["numericValue"] / 1000, 2),
-            "tbt_ms": round(audits["total-blocking-time"]["numericValue"])}
+            "tbt_ms": round(audits["total-blocking-time"]["numericValue"]),
+            "tool": f"Lighthouse {result['lighthouseVersion']} on "
+                    f"{browser[0] if browser else 'an unknown browser'}"}
 
 
 def browser_facts(urls: list[str]) -> list[dict]:
@@ -173,7 +178,11 @@ def main(argv=None) -> int:
             site = Path(folder) / "site"
             build(site)
         rows = measure(site, args.lighthouse, args.runs, args.only)
-    print(table(rows))
+    tools = sorted({row["lh_tool"] for row in rows if "lh_tool" in row})
+    print(table([{key: value for key, value in row.items() if key != "lh_tool"} for row in rows]))
+    if tools:
+        print(f"\nmeasured with {', '.join(tools)} (simulated mobile; scores: median of "
+              f"{args.runs} run{'s' if args.runs > 1 else ''})")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))
     return 0
