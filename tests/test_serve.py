@@ -17,6 +17,7 @@ import pytest
 from runner import background
 from runner.page import PENDING_VALUE, Page, PageError, render, with_pending_note
 from tests.test_runner import project_with
+from tests.test_supervisor import as_in_a_terminal
 
 pytestmark = pytest.mark.recorded  # tests/records.py
 
@@ -132,7 +133,7 @@ def test_serve_shows_pages_before_the_snippets_have_run_and_fills_them_in(tmp_pa
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--strict", "--dev-addr", f"127.0.0.1:{port}"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        start_new_session=True)
+        start_new_session=True, preexec_fn=as_in_a_terminal)
     base = f"http://127.0.0.1:{port}/handbook"
     try:
         first = None

@@ -141,6 +141,13 @@ SIGNALS = [
 ]
 
 
+def as_in_a_terminal():
+    """For a child that a test stops with SIGINT, as Ctrl-C would: the default SIGINT
+    disposition, which a terminal gives. A job started with `&` by a non-interactive shell
+    inherits SIGINT ignored, and Python then installs no KeyboardInterrupt handler."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize(("signum", "status", "isolate"), SIGNALS)
 def test_a_signal_to_the_runner_ends_every_running_snippet_at_once(
         tmp_path, signum, status, isolate):
@@ -159,7 +166,8 @@ def test_a_signal_to_the_runner_ends_every_running_snippet_at_once(
             "# runner: timeout=600\n" + escaping_child(mark, "while True:\n    pass"))
     command = [sys.executable, "-m", "runner", "--root", str(tmp_path), "--jobs", "2"]
     runner = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              preexec_fn=as_in_a_terminal)
     try:
         assert wait_until(lambda: all(processes("sleep", m) for m in marks), 120), \
             "the snippets did not start"
