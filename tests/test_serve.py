@@ -159,7 +159,12 @@ def test_serve_shows_pages_before_the_snippets_have_run_and_fills_them_in(tmp_pa
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGINT)  # Ctrl-C in a terminal
-        log, _ = server.communicate(timeout=60)
+        try:
+            log, _ = server.communicate(timeout=60)
+        except subprocess.TimeoutExpired:  # never leave a server rewriting docs/notebooks
+            os.killpg(server.pid, signal.SIGKILL)
+            log, _ = server.communicate()
+            raise AssertionError(f"Ctrl-C did not stop the server: {log[-2000:]}") from None
     assert server.returncode is not None
     time.sleep(1)
     assert runs_with(outputs) == [], log[-2000:]
