@@ -91,6 +91,9 @@ class Page:
     name: str  # docs/<file>, as messages name it
     text: str
     blocks: list[Block]
+    # the line of its first second-level heading: what comes before is the page's opening,
+    # where a reader lands (past the last line if it has none)
+    opening_end: int = 0
 
     @classmethod
     def parse(cls, text: str, name: str) -> Page:
@@ -98,7 +101,9 @@ class Page:
         # content tabs read as admonitions of kind "tab", line for line
         marked = "\n".join(TAB.sub(r"\g<indent>!!! tab \g<title>", line) for line in lines)
         tokens = MarkdownIt("commonmark").use(admon_plugin).enable("table").parse(marked)
-        return cls(name, text, blocks(tokens, lines, 0, len(lines), ""))
+        opening_end = next((token.map[0] + 1 for token in tokens if token.type == "heading_open"
+                            and token.tag == "h2" and token.level == 0), len(lines) + 1)
+        return cls(name, text, blocks(tokens, lines, 0, len(lines), ""), opening_end)
 
     @property
     def title(self) -> str:
@@ -316,7 +321,6 @@ def render(page: Page, project: Project, pending: frozenset[str] = frozenset()) 
         raise PageError("\n".join(problems))
     lines = [checker.fill(line) for line in page.text.split("\n")]  # a value may be lines
     numbers = figure_numbers(page, project)
-    opening = opening_end(page.text)
     shown = shown_sections(page)
     edits: list[tuple[int, int, list[str]]] = []  # replace lines[start:end]
     set_up, skip_to = set(), -1
@@ -337,7 +341,7 @@ def render(page: Page, project: Project, pending: frozenset[str] = frozenset()) 
             start = block.line - 1
             indent = re.match(r"\s*", lines[start])[0]
             body = (figure_markdown(block, numbers[id(block)], checker, project,
-                                    lazy=block.line >= opening)
+                                    lazy=block.line >= page.opening_end)
                     if not checker.waiting(block.snippet_id) else
                     [f"*Figure {numbers[id(block)]}: {pending_text(block.snippet_id)}*"])
             edits.append((start, start + block.text.count("\n") + 1,
@@ -434,20 +438,6 @@ def svg_size(path: Path) -> tuple[int, int]:
     if not found:
         raise PageError(f"{path}: not an SVG with its size in pt")
     return round(float(found[1]) * 4 / 3), round(float(found[2]) * 4 / 3)
-
-
-def opening_end(text: str) -> int:
-    """The line (1-based) of a page's first second-level heading, outside code fences: what
-    comes before it is the page's opening, where a reader lands. Past the end if none."""
-    fence = None
-    lines = text.split("\n")
-    for number, line in enumerate(lines, start=1):
-        marker = re.match(r"\s*(`{3,}|~{3,})", line)
-        if marker and (fence is None or marker[1].startswith(fence)):
-            fence = None if fence else marker[1]
-        elif fence is None and line.startswith("## "):
-            return number
-    return len(lines) + 1
 
 
 def figure_markdown(block: Figure, number: str, checker: Checker, project: Project,
